@@ -1,0 +1,46 @@
+"""The Chinese lunisolar calendar (农历), via lunar-python, which writes a leap month as a negative month."""
+
+from datetime import date
+
+from lunar_python import Lunar, LunarYear, Solar
+
+MONTH_NAMES = ["正", "二", "三", "四", "五", "六", "七", "八", "九", "十", "冬", "腊"]
+DAY_NAMES = [
+    "初一", "初二", "初三", "初四", "初五", "初六", "初七", "初八", "初九", "初十",
+    "十一", "十二", "十三", "十四", "十五", "十六", "十七", "十八", "十九", "二十",
+    "廿一", "廿二", "廿三", "廿四", "廿五", "廿六", "廿七", "廿八", "廿九", "三十",
+]
+
+
+def lunar_month_day(day):
+    """Return (month, day) of the lunar date of a Gregorian day; a leap month is negative."""
+    lunar = Solar.fromYmd(day.year, day.month, day.day).getLunar()
+    return lunar.getMonth(), lunar.getDay()
+
+
+def lunar_year_of(day):
+    return Solar.fromYmd(day.year, day.month, day.day).getLunar().getYear()
+
+
+def month_day_text(month, day):
+    """Return e.g. 五月初三, 闰五月初三."""
+    prefix = "闰" if month < 0 else ""
+    return f"{prefix}{MONTH_NAMES[abs(month) - 1]}月{DAY_NAMES[day - 1]}"
+
+
+def to_solar(lunar_year, month, day):
+    """Return the Gregorian date of a lunar date, taking the last day of the month when `day` does not exist.
+
+    A leap month that the year does not have falls back to the ordinary month of the same number.
+    """
+    year = LunarYear.fromYear(lunar_year)
+    if month < 0 and year.getLeapMonth() != -month:
+        month = -month
+    days_in_month = year.getMonth(month).getDayCount()
+    solar = Lunar.fromYmd(lunar_year, month, min(day, days_in_month)).getSolar()
+    return date(solar.getYear(), solar.getMonth(), solar.getDay())
+
+
+def leap_month(lunar_year):
+    """Return the number of the leap month of a lunar year, or 0."""
+    return LunarYear.fromYear(lunar_year).getLeapMonth()

@@ -1,0 +1,63 @@
+"""Test base: a small org tree with two centres under one bureau, and the personas every scope test uses.
+
+    bureau (demo-like) ─┬─ centre A ── branch A ─┬─ group A1
+                        │                        └─ group A2
+                        └─ centre B ── branch B ─── group B1
+"""
+
+from datetime import date
+
+from django.test import TestCase
+
+from laogan.accounts.models import Role, Unit, UnitKind, User
+from laogan.lib import idcard
+from laogan.members.actions import do_create_member
+from laogan.members.models import Member
+
+PASSWORD = "correct-horse-battery"
+
+
+def make_unit(code, kind, parent=None, name=None, **kw):
+    return Unit.objects.create(code=code, name=name or code, kind=kind, parent=parent, **kw)
+
+
+def make_user(username, unit, role=Role.STAFF, **kw):
+    user = User(username=username, full_name=kw.pop("full_name", username), unit=unit, role=role, **kw)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+_sequence = iter(range(1, 10**6))
+
+
+def make_member(name="张建国", born=date(1928, 5, 3), unit=None, sex="M", id_number=None, phones=(), **kw):
+    """Return a saved member; the ID number is made valid for the birth date and sex unless given."""
+    if id_number is None:
+        id_number = idcard.make("450107", born, next(_sequence) * 2 % 1000, sex)
+    member = Member(name=name, birth_date=born, sex=sex, unit=unit, id_number=id_number, **kw)
+    return do_create_member(member, acting_user=None, phones=phones)
+
+
+class BaseTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.bureau = make_unit("bureau", UnitKind.BUREAU, name="城区老干部局")
+        cls.centre_a = make_unit("centre-a", UnitKind.CENTRE, cls.bureau, name="甲中心", hotline="0771-1111111")
+        cls.branch_a = make_unit("branch-a", UnitKind.BRANCH, cls.centre_a, name="甲支部")
+        cls.group_a1 = make_unit("group-a1", UnitKind.GROUP, cls.branch_a, name="第一党小组")
+        cls.group_a2 = make_unit("group-a2", UnitKind.GROUP, cls.branch_a, name="第二党小组")
+        cls.centre_b = make_unit("centre-b", UnitKind.CENTRE, cls.bureau, name="乙中心")
+        cls.branch_b = make_unit("branch-b", UnitKind.BRANCH, cls.centre_b, name="乙支部")
+        cls.group_b1 = make_unit("group-b1", UnitKind.GROUP, cls.branch_b, name="乙一组")
+
+        cls.admin = make_user("admin", cls.bureau, Role.ADMIN)
+        cls.viewer = make_user("viewer", cls.bureau, Role.VIEWER)
+        cls.secretary = make_user("secretary", cls.centre_a, Role.SECRETARY)
+        cls.liaison = make_user("liaison", cls.centre_a, Role.STAFF)
+        cls.group_leader = make_user("leader", cls.group_a1, Role.GROUP_LEADER)
+        cls.outsider = make_user("outsider", cls.centre_b, Role.STAFF)
+
+    def login(self, user):
+        self.client.force_login(user)
+        return user

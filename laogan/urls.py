@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("laogan.accounts.urls")),
+    path("members/", include("laogan.members.urls")),
+]
