@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 DEB_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium gettext poppler-utils
 export DJANGO_SETTINGS_MODULE := laogan.settings
 
-.PHONY: run test test-sqlite test-postgres install sysdeps python-check messages bench clean
+.PHONY: run test test-sqlite test-postgres install sysdeps python-check messages catalogue bench clean
 
 python-check:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || { \
@@ -33,7 +33,12 @@ sysdeps:
 	fi
 
 messages: install
+	@mkdir -p laogan/locale
 	cd laogan && ../$(PY) ../manage.py compilemessages -l zh_Hans -v 0
+
+# After changing user-facing text: refresh the zh_Hans catalogue, then translate its new entries.
+catalogue: install
+	cd laogan && ../$(PY) ../manage.py makemessages -l zh_Hans --no-location --no-obsolete -v 0
 
 run: install sysdeps messages
 	$(PY) manage.py migrate --noinput -v 0

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -117,10 +118,12 @@ INSTALLED_APPS = [
     "laogan.accounts",
     "laogan.members",
     "laogan.jobs",
+    "laogan.reports",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -211,6 +214,20 @@ SECURE_HSTS_PRELOAD = HTTPS
 if env_bool("LAOGAN_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Content Security Policy: no inline script or style anywhere; scripts and styles come from our own static files.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
+
 # Uploads: anything larger than this is refused with a message instead of being read into memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -220,6 +237,15 @@ LAOGAN_MAX_PHOTO_BYTES = env_int("LAOGAN_MAX_PHOTO_BYTES", 8 * 1024 * 1024)
 # The worker writes a heartbeat; pages warn when it is older than this.
 LAOGAN_WORKER_STALE_SECONDS = env_int("LAOGAN_WORKER_STALE_SECONDS", 300)
 LAOGAN_SERVICE_HOTLINE = env_str("LAOGAN_SERVICE_HOTLINE", "0771-3100000")
+
+# Messages: database (outbox only, the default), console, or sms_http (posts to the gateway below).
+LAOGAN_MESSAGE_BACKEND = env_str("LAOGAN_MESSAGE_BACKEND", "database")
+if LAOGAN_MESSAGE_BACKEND not in ("database", "console", "sms_http"):
+    raise ImproperlyConfigured("LAOGAN_MESSAGE_BACKEND must be database, console or sms_http")
+LAOGAN_SMS_GATEWAY_URL = env_str("LAOGAN_SMS_GATEWAY_URL")
+LAOGAN_SMS_GATEWAY_TOKEN = env_str("LAOGAN_SMS_GATEWAY_TOKEN")
+if LAOGAN_MESSAGE_BACKEND == "sms_http" and not LAOGAN_SMS_GATEWAY_URL:
+    raise ImproperlyConfigured("LAOGAN_SMS_GATEWAY_URL must be set when LAOGAN_MESSAGE_BACKEND is sms_http")
 
 LOGGING = {
     "version": 1,

@@ -206,7 +206,12 @@ class AuditQuerySet(models.QuerySet):
     def visible_to(self, user):
         if not user.is_authenticated or not user.can_read_audit:
             return self.none()
-        return self.filter(subtree_q(user.unit.path, "unit_path"))
+        scope = subtree_q(user.unit.path, "unit_path")
+        if user.role == Role.ADMIN and user.unit.parent_id is None:
+            # Entries tied to no unit (a failed log-in under an unknown name) belong to the top of the tree;
+            # without this nobody could see someone guessing at user names.
+            scope |= models.Q(unit_path="")
+        return self.filter(scope)
 
     def update(self, **kwargs):
         raise TypeError("Audit entries are never changed")

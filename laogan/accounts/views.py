@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -56,23 +56,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         actions.record_audit(user, AuditAction.PASSWORD, user, detail="changed by the user", ip=actions.client_ip(self.request))
         messages.success(self.request, _("Your password has been changed."))
         return response
-
-
-def home(request):
-    from laogan.members.models import Member, Status
-
-    user = request.user
-    context = {"unit": user.unit}
-    if user.sees_personal_data:
-        members = Member.objects.visible_to(user)
-        counts = {row["status"]: row["n"] for row in members.order_by().values("status").annotate(n=Count("id"))}
-        context["counts"] = {
-            "active": counts.get(Status.ACTIVE, 0),
-            "in_hospital": counts.get(Status.IN_HOSPITAL, 0),
-            "deceased": counts.get(Status.DECEASED, 0),
-        }
-        context["in_hospital"] = members.filter(status=Status.IN_HOSPITAL).select_related("unit")[:20]
-    return render(request, "accounts/home.html", context)
 
 
 # -- users ---------------------------------------------------------------------------------------------------------

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class JobsConfig(AppConfig):
     name = "laogan.jobs"
     verbose_name = _("Background work")
+
+    def ready(self):
+        from . import messaging  # noqa: F401  (registers the delivery job)

@@ -35,3 +35,41 @@ class JobRun(models.Model):
     last_started_at = models.DateTimeField(null=True, blank=True)
     last_finished_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+
+
+class Channel(models.TextChoices):
+    INAPP = "inapp", "站内"
+    SMS = "sms", "短信"
+    EMAIL = "email", "电子邮件"
+
+
+class Message(models.Model):
+    """A message to a person, kept in the outbox whatever the backend does with it.
+
+    `dedupe_key` is unique: whoever queues the same notification twice (two workers, a retried job) gets the first
+    row back, so every notification is sent exactly once.
+    """
+
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="messages")
+    to_address = models.CharField(max_length=200, blank=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.SMS)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    unit_path = models.CharField(max_length=80, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    backend = models.CharField(max_length=50, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["sent_at", "claimed_at"], name="message_pending"),
+            models.Index(fields=["unit_path", "created_at"], name="message_scope"),
+        ]
+
+    def __str__(self):
+        return self.subject or self.body[:40]

@@ -22,7 +22,12 @@ class DecryptionError(RuntimeError):
 
 
 def _dev_key(label):
-    digest = hashlib.sha256(f"laogan-{label}:{settings.SECRET_KEY}".encode()).digest()
+    return _derive(label, settings.SECRET_KEY)
+
+
+@lru_cache(maxsize=8)
+def _derive(label, secret):
+    digest = hashlib.sha256(f"laogan-{label}:{secret}".encode()).digest()
     return base64.urlsafe_b64encode(digest)
 
 
@@ -61,7 +66,7 @@ def rotate(token):
 
 def lookup_hash(value):
     """Return the keyed hash used to find an exact value without decrypting."""
-    key = (settings.LOOKUP_HASH_KEY or _dev_key("lookup").decode()).encode()
+    key = settings.LOOKUP_HASH_KEY.encode() if settings.LOOKUP_HASH_KEY else _dev_key("lookup")
     return hmac.new(key, str(value).encode(), hashlib.sha256).hexdigest()
 
 

@@ -60,5 +60,9 @@ def _make(text, year, month, day):
 def _from_serial(number):
     if not (1 <= number < 2958466):
         raise DateTextError(f"Excel日期序号{number}超出范围")
-    # Excel counts 1900-02-29, which never existed; serials from 61 on are one day ahead, as the epoch absorbs.
-    return EXCEL_EPOCH + timedelta(days=int(number))
+    # Excel counts 1900-02-29, which never existed: serial 60 is that phantom day, and serials from 61 on are one
+    # day ahead, which the 1899-12-30 epoch absorbs. Serials below 60 need the day back.
+    days = int(number)
+    if days == 60:
+        raise DateTextError("Excel日期序号60是不存在的1900年2月29日")
+    return EXCEL_EPOCH + timedelta(days=days if days > 60 else days + 1)

@@ -55,13 +55,19 @@ def parse(text):
         born = date(int(raw[6:10]), int(raw[10:12]), int(raw[12:14]))
     except ValueError:
         raise IdNumberError(f"身份证号中的出生日期{raw[6:14]}不是有效日期") from None
-    if born.year < 1880:
-        raise IdNumberError(f"身份证号中的出生年份{born.year}不合理")
+    if born.year < 1880 or born > _today():
+        raise IdNumberError(f"身份证号中的出生日期{born.isoformat()}不合理")
     expected = check_char(raw[:17])
     if raw[17] != expected:
         raise IdNumberError(f"身份证号校验位错误：末位应为{expected}，实为{raw[17]}")
     sex = "M" if int(raw[16]) % 2 else "F"
     return IdNumber(number=raw, birth_date=born, sex=sex, upgraded_from=upgraded_from)
+
+
+def _today():
+    from django.utils.timezone import localdate
+
+    return localdate()
 
 
 def mask(number):

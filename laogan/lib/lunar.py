@@ -1,6 +1,7 @@
 """The Chinese lunisolar calendar (农历), via lunar-python, which writes a leap month as a negative month."""
 
 from datetime import date
+from functools import lru_cache
 
 from lunar_python import Lunar, LunarYear, Solar
 
@@ -12,13 +13,17 @@ DAY_NAMES = [
 ]
 
 
+# lunar-python takes milliseconds per date; the members of a 100,000-row roster import share far fewer birth dates.
+@lru_cache(maxsize=65536)
 def lunar_month_day(day):
     """Return (month, day) of the lunar date of a Gregorian day; a leap month is negative."""
     lunar = Solar.fromYmd(day.year, day.month, day.day).getLunar()
     return lunar.getMonth(), lunar.getDay()
 
 
+@lru_cache(maxsize=65536)
 def lunar_year_of(day):
+    """Return the lunar year a Gregorian day belongs to (a day before Spring Festival belongs to the year before)."""
     return Solar.fromYmd(day.year, day.month, day.day).getLunar().getYear()
 
 
@@ -28,6 +33,8 @@ def month_day_text(month, day):
     return f"{prefix}{MONTH_NAMES[abs(month) - 1]}月{DAY_NAMES[day - 1]}"
 
 
+# Planning asks the same few hundred (year, month, day) triples for every member and festival of a centre.
+@lru_cache(maxsize=8192)
 def to_solar(lunar_year, month, day):
     """Return the Gregorian date of a lunar date, taking the last day of the month when `day` does not exist.
 
@@ -44,3 +51,8 @@ def to_solar(lunar_year, month, day):
 def leap_month(lunar_year):
     """Return the number of the leap month of a lunar year, or 0."""
     return LunarYear.fromYear(lunar_year).getLeapMonth()
+
+
+def month_length(lunar_year, month):
+    """Return the number of days (29 or 30) of a month of a lunar year; a leap month is negative."""
+    return LunarYear.fromYear(lunar_year).getMonth(month).getDayCount()

@@ -2,12 +2,14 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laogan.accounts.actions import diff, record_audit
 from laogan.accounts.models import AuditAction
+from laogan.lib import spreadsheet
 
-from . import events
+from . import events, roster
 from .models import Contact, EventKind, LifeEvent, Member, MemberPhone, Status
 
 AUDITED_FIELDS = [
@@ -19,10 +21,12 @@ AUDITED_FIELDS = [
 SECRET_FIELDS = {"id_number", "address", "health_notes"}
 
 
-# Everything an edit may write; status fields follow life events and are never overwritten from a form.
+# Everything an edit may write. Status follows life events, liaison and last contact follow their own actions:
+# none of them is ever overwritten from a stale form.
 EDITABLE_FIELDS = [
     f.name for f in Member._meta.concrete_fields
-    if not f.primary_key and f.name not in ("created_at", "status", "died_on", "has_hardship", "version")
+    if not f.primary_key
+    and f.name not in ("created_at", "status", "died_on", "has_hardship", "version", "liaison", "last_contact_at")
 ]
 
 
@@ -101,6 +105,7 @@ def do_record_life_event(member, *, kind, date, acting_user, hospital="", ward="
             raise ValidationError({"hospital": _("Say which hospital.")})
         if member.birth_date and date < member.birth_date:
             raise ValidationError({"date": _("The date is before the member's birth.")})
+        _check_order(kind, date, existing)
         event = LifeEvent.objects.create(
             member=member, kind=kind, date=date, hospital=hospital, ward=ward, cause=cause, notes=notes, recorded_by=acting_user
         )
@@ -111,11 +116,37 @@ def do_record_life_event(member, *, kind, date, acting_user, hospital="", ward="
     return event
 
 
+# Status follows events in date order, so a closing event dated before the one it closes would be recorded yet
+# change nothing (a discharge before the admission leaves the member "in hospital"). Refuse it instead.
+_CLOSES = {EventKind.DISCHARGED: EventKind.ADMITTED, EventKind.HARDSHIP_RESOLVED: EventKind.HARDSHIP_REPORTED}
+
+
+def _check_order(kind, day, existing):
+    if kind in _CLOSES:
+        opened = max((e.date for e in existing if e.kind == _CLOSES[kind]), default=None)
+        if opened and day < opened:
+            raise ValidationError({"date": _("The date is before the matching event on %(date)s.") % {"date": opened.isoformat()}})
+    if kind == EventKind.DIED and existing:
+        last = max(e.date for e in existing)
+        if day < last:
+            raise ValidationError({"date": _("The date of death is before the last recorded event on %(date)s.") % {"date": last.isoformat()}})
+
+
 def refresh_status(member, all_events):
     status, died_on, hardship = member.status_from_events(all_events)
     if (status, died_on, hardship) != (member.status, member.died_on, member.has_hardship):
         member.status, member.died_on, member.has_hardship = status, died_on, hardship
         member.save(update_fields=["status", "died_on", "has_hardship"])
+
+
+def note_contact(member_ids, at):
+    """Record that the centre was in touch with these members at `at` (a call, a visit, a request).
+
+    Only moves the date forward, so recording an older visit late never hides a newer contact.
+    """
+    from django.db.models import Q
+
+    return Member.objects.filter(pk__in=list(member_ids)).filter(Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=at)).update(last_contact_at=at)
 
 
 def do_reveal(member, field, *, acting_user, ip=None):
@@ -134,3 +165,85 @@ def do_reveal(member, field, *, acting_user, ip=None):
         raise ValueError(field)
     record_audit(acting_user, AuditAction.REVEAL, member, detail=field, ip=ip)
     return value
+
+
+# -- roster import and export --------------------------------------------------------------------------------------
+
+# Written for every updated member besides the roster's own fields: refresh_derived() output (the ID number is
+# the match key and never changes), the optimistic-locking version and the time (bulk_update skips auto_now).
+DERIVED_FIELDS = ["name_pinyin", "name_initials", "unit_path", "centre", "lunar_birth_month", "lunar_birth_day",
+                  "version", "updated_at"]
+IMPORTABLE_FIELDS = [
+    "name", "sex", "ethnicity", "birth_date", "birth_date_precision", "birthday_custom", "category", "is_party_member",
+    "party_join_date", "work_start_date", "retirement_date", "former_unit", "former_post", "treatment_level", "unit",
+    "address", "health_notes", "lives_alone", "disabled", "bedridden", "notes",
+]
+IMPORT_BATCH = 500
+
+
+def do_import_roster(source, *, org, acting_user, name="", dry_run=False, ip=None):
+    """Import a roster file (path, bytes or binary file) into `org`'s subtree and return its RosterReport.
+
+    The file is read before anything is written, so an unreadable one (SpreadsheetError) leaves the database as
+    it was. Good rows are written together in one transaction, in bulk; bad rows are reported, never written.
+    A dry run checks the same way and writes nothing, not even the audit entry.
+    """
+    table = spreadsheet.read_rows(source, name)
+    if dry_run:
+        return roster.analyse(table, org)
+    with transaction.atomic():
+        report = roster.analyse(table, org, lock=True)
+        _write_roster(report)
+        counts = report.counts()
+        record_audit(acting_user, AuditAction.IMPORT, org, ip=ip, detail=f"{name} → {org.code}: {report.summary_line()}",
+                     changes={"file": name, "imported": counts["new"], "updated": counts["update"],
+                              "unchanged": counts["unchanged"], "rejected": counts["rejected"]})
+    return report
+
+
+def _write_roster(report):
+    new = [r for r in report.rows if r.outcome == roster.NEW]
+    updated = [r for r in report.rows if r.outcome == roster.UPDATE]
+    for r in new:
+        r.member.refresh_derived()
+    Member.objects.bulk_create([r.member for r in new], batch_size=IMPORT_BATCH)
+
+    now = timezone.now()
+    for r in updated:
+        r.member.refresh_derived()
+        r.member.version += 1
+        r.member.updated_at = now
+    if updated:
+        Member.objects.bulk_update([r.member for r in updated], IMPORTABLE_FIELDS + DERIVED_FIELDS, batch_size=IMPORT_BATCH)
+
+    replaced = [r.member.pk for r in updated if r.phones is not None]
+    for start in range(0, len(replaced), IMPORT_BATCH):
+        MemberPhone.objects.filter(member_id__in=replaced[start : start + IMPORT_BATCH]).delete()
+    # bulk_create skips MemberPhone.save(); the roster already gives normalised numbers, last4 is set here.
+    MemberPhone.objects.bulk_create(
+        [MemberPhone(member=r.member, label=label, number=number, last4=number[-4:], order=order)
+         for r in new + updated if r.phones for order, (label, number) in enumerate(r.phones)],
+        batch_size=IMPORT_BATCH,
+    )
+
+
+def do_export_roster(members, out, *, fmt, unit, acting_user, reveal_ids=True, detail="", ip=None):
+    """Write members as a roster (xlsx or csv) to the binary file `out`, record the export, return the row count.
+
+    The header names are those the importer reads, so an export with full ID numbers imports back unchanged.
+    """
+    count = 0
+
+    def rows():
+        nonlocal count
+        for member in members:
+            count += 1
+            yield roster.export_row(member, reveal_id=reveal_ids)
+
+    if fmt == "csv":
+        spreadsheet.write_csv(out, roster.export_header(), rows())
+    else:
+        spreadsheet.write_xlsx(out, roster.export_header(), rows(), title="成员名册", column_widths=roster.EXPORT_WIDTHS)
+    record_audit(acting_user, AuditAction.EXPORT, unit, ip=ip, detail=detail,
+                 changes={"rows": count, "format": fmt, "id_numbers": "full" if reveal_ids else "masked"})
+    return count

@@ -1,6 +1,7 @@
 """The member archive: who each retired cadre is, how to reach them and their family, and their life events."""
 
 import unicodedata
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -17,8 +18,9 @@ class Sex(models.TextChoices):
 
 
 class Category(models.TextChoices):
-    LIXIU = "lixiu", _("Retired before 1949 service (离休)")
-    TUIXIU = "tuixiu", _("Retired (退休)")
+    # 离休: joined the revolution before October 1949; 退休: retired later. Labels stay short: they sit in lists.
+    LIXIU = "lixiu", _("Lixiu (pre-1949 service)")
+    TUIXIU = "tuixiu", _("Retired")
 
 
 class BirthdayCustom(models.TextChoices):
@@ -73,7 +75,10 @@ class MemberQuerySet(models.QuerySet):
             by_phone |= models.Q(pk__in=Contact.objects.filter(phone_last4=last4).values("member_id"))
             matches = self.filter(by_id | by_phone)
             if len(q) > 4:
-                matches = [m for m in matches if m.matches_number_suffix(q)]
+                # The numbers are encrypted, so the longer suffix is checked in Python on the last-4 candidates;
+                # prefetched, so that costs three queries however many candidates share the last four digits.
+                candidates = matches.prefetch_related("phones", "contacts")
+                matches = [m for m in candidates if m.matches_number_suffix(q)]
                 return self.filter(pk__in=[m.pk for m in matches])
             return matches
         lowered = q.lower()
@@ -133,6 +138,12 @@ class Member(models.Model):
     died_on = models.DateField(_("date of death"), null=True, blank=True, editable=False)
     has_hardship = models.BooleanField(_("family hardship"), default=False, editable=False)
 
+    # The staff member who is this member's fixed liaison (一联多); the liaison app balances and changes it.
+    liaison = models.ForeignKey("accounts.User", models.SET_NULL, null=True, blank=True, related_name="liaison_members",
+                                verbose_name=_("liaison"), editable=False)
+    # The last time anyone of the centre was in touch (call, visit, request); apps record it with note_contact().
+    last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True, editable=False)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Optimistic locking: an edit made on a stale copy is refused instead of overwriting someone else's change.
@@ -151,6 +162,8 @@ class Member(models.Model):
             models.Index(fields=["name_initials"], name="member_initials"),
             models.Index(fields=["centre", "status"], name="member_centre_status"),
             models.Index(fields=["unit", "status"], name="member_unit_status"),
+            models.Index(fields=["liaison", "status"], name="member_liaison_status"),
+            models.Index(fields=["centre", "last_contact_at"], name="member_centre_contact"),
         ]
 
     def __str__(self):
@@ -240,6 +253,27 @@ class Member(models.Model):
         if self.lunar_birth_month is None:
             return ""
         return lunar.month_day_text(self.lunar_birth_month, self.lunar_birth_day)
+
+    def birthday_in_year(self, year):
+        """Return the day this member celebrates their birthday in calendar year `year` by their custom.
+
+        Solar: 29 February falls on 28 February in common years. Lunar: the birthday of lunar year `year` (which
+        may fall in January or February of the next Gregorian year); see lib.lunar.to_solar for leap months and day 30.
+        """
+        if self.birthday_custom == BirthdayCustom.LUNAR and self.lunar_birth_month is not None:
+            return lunar.to_solar(year, self.lunar_birth_month, self.lunar_birth_day)
+        try:
+            return self.birth_date.replace(year=year)
+        except ValueError:
+            return date(year, 2, 28)
+
+    def next_birthday(self, after):
+        """Return the first birthday on or after `after`."""
+        for year in (after.year - 1, after.year, after.year + 1):
+            day = self.birthday_in_year(year)
+            if day >= after:
+                return day
+        return self.birthday_in_year(after.year + 2)
 
     def matches_number_suffix(self, digits):
         numbers = [self.id_number] + [p.number for p in self.phones.all()] + [c.phone for c in self.contacts.all()]

@@ -88,7 +88,9 @@ def member_edit(request, pk):
     before = actions.snapshot(member)
     version = member.version
     if request.method == "POST":
-        version = int(request.POST.get("version") or 0)
+        # A missing or garbled version counts as stale (versions start at 1): refused, never a server error.
+        raw_version = request.POST.get("version", "")
+        version = int(raw_version) if raw_version.isdecimal() and len(raw_version) < 10 else 0
         form = MemberForm(request.POST, request.FILES, instance=member, acting_user=request.user)
         phones = PhoneFormSet(request.POST, prefix="phones")
         contacts = ContactFormSet(request.POST, prefix="contacts")
@@ -168,11 +170,3 @@ def member_photo(request, pk):
     if not member.photo:
         raise Http404
     return FileResponse(member.photo.open("rb"), content_type="image/jpeg")
-
-
-def member_import(request):  # replaced by the roster import views
-    raise Http404
-
-
-def member_export(request):  # replaced by the roster export view
-    raise Http404

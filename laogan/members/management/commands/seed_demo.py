@@ -4,7 +4,11 @@ second small centre that must not see the first. Deterministic and idempotent: a
 import random
 from datetime import date, timedelta
 
+from importlib import import_module
+
+from django.apps import apps
 from django.core.management.base import BaseCommand
+from django.utils.module_loading import module_has_submodule
 from django.db import transaction
 
 from laogan.accounts.models import Role, Unit, UnitKind, User
@@ -40,6 +44,10 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             build_demo()
+            # Each work app adds its part of the demo in <app>/demo.py (build()), in INSTALLED_APPS order.
+            for config in apps.get_app_configs():
+                if module_has_submodule(config.module, "demo"):
+                    import_module(f"{config.name}.demo").build()
         self.stdout.write("Demo centre ready at http://127.0.0.1:8000 — logins (password %s for all):" % DEMO_PASSWORD)
         for user in User.objects.filter(username__in=[u[0] for u in demo_logins()]).select_related("unit").order_by("id"):
             self.stdout.write(f"  {user.username:<10} {user.get_role_display()} · {user.full_name} · {user.unit.name}")

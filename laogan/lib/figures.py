@@ -1,0 +1,209 @@
+"""The figures registry: every number Laogan shows is declared once, with the records behind it.
+
+Each app declares its figures in `<app>/figures.py` by calling `register(Figure(...))`; the reports app discovers
+them and never needs to know how they are counted. A figure is computed for one unit of the org tree (its whole
+subtree) and one period, from a queryset of records that a user can open: the number and the list are the same
+query, so every number can be traced to the rows behind it.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Callable
+
+from django.db import models
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
+
+UNITS = ("人", "人次", "件", "元", "%", "次", "天", "本", "篇", "条", "场", "分钟", "小时")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A span of whole days, both ends included."""
+
+    start: date
+    end: date
+    label: str = ""
+
+    @classmethod
+    def year(cls, year):
+        return cls(date(year, 1, 1), date(year, 12, 31), f"{year}年")
+
+    @classmethod
+    def quarter(cls, year, quarter):
+        start = date(year, 3 * quarter - 2, 1)
+        end = (date(year, 3 * quarter, 1) + timedelta(days=31)).replace(day=1) - timedelta(days=1)
+        return cls(start, end, f"{year}年第{quarter}季度")
+
+    @classmethod
+    def month(cls, year, month):
+        start = date(year, month, 1)
+        end = (start + timedelta(days=31)).replace(day=1) - timedelta(days=1)
+        return cls(start, end, f"{year}年{month}月")
+
+    @classmethod
+    def year_to_date(cls, today):
+        return cls(date(today.year, 1, 1), today, f"{today.year}年1月1日至{today.month}月{today.day}日")
+
+    def previous_year(self):
+        return Period(years_before(self.start, 1), years_before(self.end, 1), "")
+
+    def contains(self, day):
+        return day is not None and self.start <= day <= self.end
+
+    def months(self):
+        """Return the first day of each month the period touches."""
+        out, d = [], self.start.replace(day=1)
+        while d <= self.end:
+            out.append(d)
+            d = (d + timedelta(days=32)).replace(day=1)
+        return out
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    path: str  # attribute path on a record, e.g. "member.name" or "date"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One countable fact about the work, e.g. hospital visits in a year for a centre.
+
+    `records(unit, period)` is the queryset behind the number: rows of `model` in the unit's subtree (through
+    `path_field`), dated inside the period (through `date_field`; None for a state at the period's end), that satisfy
+    `where` (a Q, or a function of the period returning a Q). `measure` says how the rows become a number: "count",
+    "members" (distinct members, for 人), or "sum:<field>" (for 元). A figure that is not a count of its rows (a
+    median, a share) gives `compute(unit, period)` instead and still lists the rows it was computed from.
+    """
+
+    key: str
+    area: str
+    label_zh: str
+    label_en: str
+    unit: str
+    model: type
+    path_field: str
+    date_field: str | None = None
+    where: object = field(default_factory=models.Q)
+    measure: str = "count"
+    rule_zh: str = ""
+    columns: tuple = ()
+    order: int = 100
+    compute: Callable | None = None
+    key_figure: bool = False  # shown on the dashboard
+
+    def __post_init__(self):
+        if self.unit not in UNITS:
+            raise ValueError(f"figure {self.key}: unknown unit {self.unit!r}")
+
+    @property
+    def label(self):
+        from django.utils.translation import get_language
+
+        return self.label_en if (get_language() or "").startswith("en") else self.label_zh
+
+    def where_q(self, period):
+        return self.where(period) if callable(self.where) else self.where
+
+    def records(self, unit, period):
+        from laogan.accounts.models import subtree_q
+
+        rows = self.model._default_manager.filter(subtree_q(unit.path, self.path_field)).filter(self.where_q(period))
+        if self.date_field:
+            rows = rows.filter(**{f"{self.date_field}__gte": period.start, f"{self.date_field}__lte": period.end})
+        return rows
+
+    def value(self, unit, period):
+        if self.compute is not None:
+            return self.compute(unit, period)
+        return self.measure_of(self.records(unit, period))
+
+    def measure_of(self, rows):
+        rows = rows.order_by()
+        if self.measure == "count":
+            return rows.count()
+        if self.measure == "members":
+            return rows.values("member_id").distinct().count()
+        if self.measure.startswith("sum:"):
+            total = rows.aggregate(total=Sum(self.measure[4:]))["total"]
+            return (total or Decimal("0")).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        raise ValueError(f"figure {self.key}: unknown measure {self.measure!r}")
+
+    def monthly(self, unit, period):
+        """Return {first day of month: value} over the period, in one query (dated count/sum figures only)."""
+        if self.compute is not None or not self.date_field:
+            return {m: self.value(unit, Period(max(m, period.start), min(_month_end(m), period.end))) for m in period.months()}
+        rows = self.records(unit, period).order_by().annotate(m=TruncMonth(self.date_field)).values("m")
+        if self.measure == "count":
+            rows = rows.annotate(v=Count("pk"))
+        elif self.measure == "members":
+            rows = rows.annotate(v=Count("member_id", distinct=True))
+        else:
+            rows = rows.annotate(v=Sum(self.measure[4:]))
+        found = {(r["m"].date() if hasattr(r["m"], "date") else r["m"]): r["v"] for r in rows}
+        return {m: found.get(m, 0) or 0 for m in period.months()}
+
+
+def years_before(day, years):
+    """Return the same calendar day `years` earlier (28 February for a 29 February that did not exist)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def _month_end(first):
+    return (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Area:
+    key: str
+    label_zh: str
+    label_en: str
+    order: int = 100
+
+
+_registry = {}
+_areas = {}
+
+
+def register_area(key, label_zh, label_en, order=100):
+    _areas[key] = Area(key, label_zh, label_en, order)
+
+
+def areas():
+    """Return the areas that have figures, in report order, each with its figures."""
+    used = {f.area for f in _registry.values()}
+    known = [a for a in sorted(_areas.values(), key=lambda a: (a.order, a.key)) if a.key in used]
+    return [(a, [f for f in all_figures() if f.area == a.key]) for a in known]
+
+
+def register(*figures):
+    for figure in figures:
+        if figure.key in _registry and _registry[figure.key] != figure:
+            raise ValueError(f"figure key {figure.key!r} registered twice")
+        _registry[figure.key] = figure
+
+
+def all_figures():
+    return sorted(_registry.values(), key=lambda f: (f.area, f.order, f.key))
+
+
+def get(key):
+    return _registry[key]
+
+
+def resolve(path, record):
+    """Return the value at a dotted attribute path of a record, calling get_FOO_display where it exists."""
+    value = record
+    for part in path.split("."):
+        if value is None:
+            return ""
+        display = getattr(value, f"get_{part}_display", None)
+        value = display() if display else getattr(value, part)
+        if callable(value) and not isinstance(value, models.Model):
+            value = value()
+    return value

@@ -1,0 +1,88 @@
+"""The annual work summary as data: every registered figure for a unit and a year, with last year's value beside
+it, its months, and the narrative filled in. The page, the Word, Excel and PDF files and the JSON all read this."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from laogan.lib import figures
+from laogan.lib.figures import Period
+
+from . import narrative
+from .models import Narrative
+
+
+@dataclass
+class FigureRow:
+    figure: figures.Figure
+    value: object
+    previous: object
+    monthly: dict = field(default_factory=dict)
+
+    @property
+    def change(self):
+        numbers = (int, float, Decimal)
+        if isinstance(self.value, numbers) and isinstance(self.previous, numbers) and type(self.value) is type(self.previous):
+            change = self.value - self.previous
+            return round(change, 1) if isinstance(change, float) else change
+        return None
+
+    @property
+    def change_percent(self):
+        if self.change is None or not self.previous:
+            return None
+        return round(Decimal(str(self.change)) * 100 / Decimal(str(self.previous)), 1)
+
+
+@dataclass
+class AreaRows:
+    area: figures.Area
+    rows: list
+
+
+@dataclass
+class Summary:
+    unit: object
+    year: int
+    period: Period
+    areas: list
+    title: str
+    paragraphs: list
+    unknown_placeholders: list
+
+    def values(self):
+        return {row.figure.key: row.value for a in self.areas for row in a.rows}
+
+    def row(self, key):
+        return next(r for a in self.areas for r in a.rows if r.figure.key == key)
+
+
+def build(unit, year, *, with_monthly=True, until=None):
+    """Return the Summary of `unit` for `year` (up to `until` when the year is not over)."""
+    period = Period.year(year)
+    if until is not None and until < period.end:
+        period = Period(period.start, until, period.label)
+    previous = Period.year(year - 1)
+    areas = []
+    for area, area_figures in figures.areas():
+        rows = [
+            FigureRow(
+                figure=f,
+                value=f.value(unit, period),
+                previous=f.value(unit, previous),
+                monthly=f.monthly(unit, period) if with_monthly else {},
+            )
+            for f in area_figures
+        ]
+        areas.append(AreaRows(area=area, rows=rows))
+    stored = Narrative.objects.filter(unit=unit, year=year).first()
+    title = stored.title if stored else narrative.default_title(unit, year)
+    body = stored.body if stored else narrative.default_body(year)
+    values = {r.figure.key: r.value for a in areas for r in a.rows}
+    filled, unknown = narrative.fill(body, values)
+    return Summary(unit=unit, year=year, period=period, areas=areas, title=title,
+                   paragraphs=narrative.paragraphs(filled), unknown_placeholders=unknown)
+
+
+def as_json(summary):
+    """Return {figure key: value} — numbers as numbers, money as a string with two decimals."""
+    return {k: (f"{v:.2f}" if isinstance(v, Decimal) else v) for k, v in summary.values().items()}

@@ -1,0 +1,101 @@
+"""The flow a liaison does by hand on a phone: log in, find a member by pinyin initials, record a hospital admission.
+
+Driven with Playwright on Debian's chromium (never `playwright install`), against a live server.
+"""
+
+import os
+from datetime import date
+from pathlib import Path
+
+from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+from django.utils.timezone import localdate
+
+from laogan.accounts.models import Role, UnitKind
+from laogan.members.models import EventKind, Status
+from laogan.test import PASSWORD, make_member, make_unit, make_user
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--disable-quic", "--no-first-run", "--disable-dev-shm-usage",
+]
+SCREENSHOT = Path("/tmp/browser_member.png")
+HOSPITAL = "广西医科大学第一附属医院"
+
+
+class RecordAdmissionOnAPhoneTest(StaticLiveServerTestCase):
+    @classmethod
+    def setUpClass(cls):
+        if not os.path.exists(CHROMIUM):
+            raise AssertionError(f"{CHROMIUM} is missing: install Debian's chromium package (make test does)")
+        super().setUpClass()
+        from playwright.sync_api import sync_playwright
+
+        cls.playwright = sync_playwright().start()
+        cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.browser.close()
+        cls.playwright.stop()
+        super().tearDownClass()
+
+    def setUp(self):
+        bureau = make_unit("bureau", UnitKind.BUREAU, name="城区老干部局")
+        centre = make_unit("centre-a", UnitKind.CENTRE, bureau, name="甲中心")
+        branch = make_unit("branch-a", UnitKind.BRANCH, centre, name="甲支部")
+        group = make_unit("group-a1", UnitKind.GROUP, branch, name="第一党小组")
+        self.liaison = make_user("liaison", centre, Role.STAFF, full_name="刘晓红")
+        self.member = make_member(name="张建国", born=date(1928, 5, 3), unit=group, phones=[("mobile", "13877001234")])
+        make_member(name="张建华", born=date(1930, 8, 15), unit=group)
+        make_member(name="赵建国", born=date(1931, 1, 20), unit=group)  # zhaojianguo: the same initials, zjg
+        make_member(name="李秀英", born=date(1933, 2, 14), sex="F", unit=group)
+        context = self.browser.new_context(viewport={"width": 360, "height": 760}, device_scale_factor=2, is_mobile=True,
+                                           has_touch=True, locale="zh-CN")
+        self.page = context.new_page()
+        self.page.set_default_timeout(10_000)
+        self.addCleanup(context.close)
+
+    def test_liaison_records_a_hospital_admission_from_a_phone(self):
+        from playwright.sync_api import expect
+
+        page = self.page
+        page.goto(self.live_server_url + "/login/")
+        page.fill("input[name=username]", "liaison")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("form button.primary")
+        page.wait_for_url(self.live_server_url + "/")
+
+        page.goto(self.live_server_url + "/members/")
+        page.fill("input[name=q]", "zjg")  # htmx searches as one types
+        rows = page.locator("#results .member-row")
+        expect(rows).to_have_count(2)
+        expect(rows.filter(has_text="张建国")).to_have_count(1)
+        self.assert_no_horizontal_scroll()
+        rows.filter(has_text="张建国").locator("a").click()
+        page.wait_for_url(f"{self.live_server_url}/members/{self.member.pk}/")
+        expect(page.locator("h1")).to_contain_text("张建国")
+
+        page.click("details.record-event summary")
+        page.select_option("select[name=kind]", EventKind.ADMITTED)
+        page.fill("input[name=date]", localdate().isoformat())
+        page.fill("input[name=hospital]", HOSPITAL)
+        page.fill("input[name=ward]", "心内科")
+        page.click("details.record-event button.primary")
+
+        page.wait_for_url(f"{self.live_server_url}/members/{self.member.pk}/")
+        expect(page.locator("h1 .tag.in_hospital")).to_be_visible()
+        expect(page.locator(".timeline li.event-admitted")).to_contain_text(HOSPITAL)
+        expect(page.locator(".messages")).to_contain_text("张建国")
+        self.assert_no_horizontal_scroll()
+        page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+        self.member.refresh_from_db()
+        self.assertEqual(self.member.status, Status.IN_HOSPITAL)
+        event = self.member.events.get()
+        self.assertEqual((event.kind, event.hospital, event.ward, event.recorded_by), (EventKind.ADMITTED, HOSPITAL, "心内科", self.liaison))
+
+    def assert_no_horizontal_scroll(self):
+        # Every staff page must fit a 360 px phone: nothing may stick out sideways.
+        width = self.page.evaluate("document.documentElement.scrollWidth")
+        self.assertLessEqual(width, 360, f"{self.page.url} is {width} px wide on a 360 px phone")
