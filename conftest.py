@@ -9,6 +9,8 @@ def pytest_configure(config):
     # Tests do not run collectstatic: serve static names as they are.
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests read the English msgids, whatever the compiled catalogue says; test_language.py checks the Chinese UI.
+    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture(autouse=True)

@@ -7,4 +7,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and organisation")
 
     def ready(self):
+        from datetime import timedelta
+
+        from laogan.jobs.registry import periodic
+
         from . import checks  # noqa: F401  (registers the deployment checks)
+        from . import lockout
+
+        periodic("prune_login_failures", every=timedelta(hours=1))(lockout.prune)

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +10,28 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("The user name or password is wrong. Passwords are case-sensitive."),
         "inactive": _("This account is disabled. Ask your centre's administrator."),
+        "locked_account": _("This account is locked after %(n)s wrong passwords. Try again in 15 minutes, or ask your administrator to unlock it."),
+        "locked_address": _("Too many wrong passwords from this computer. Try again in 15 minutes."),
     }
+
+    def clean(self):
+        from . import lockout
+
+        username = self.cleaned_data.get("username") or ""
+        ip = self.request.META.get("REMOTE_ADDR") if self.request else None
+        # Checked before the password: a locked account answers the same whether the password is right or not.
+        reason = lockout.locked(username, ip)
+        if reason == "account":
+            raise ValidationError(self.error_messages["locked_account"] % {"n": lockout.ACCOUNT_LIMIT}, code="locked")
+        if reason == "address":
+            raise ValidationError(self.error_messages["locked_address"], code="locked")
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            lockout.note_failure(username, ip)
+            raise
+        lockout.clear_account(username)
+        return cleaned
 
 
 class UserForm(forms.ModelForm):

@@ -255,3 +255,13 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Audit entries are never deleted")
+
+
+class LoginFailure(models.Model):
+    """A wrong password, counted per account and per address to lock out guessing (see lockout.py)."""
+
+    key = models.CharField(max_length=200)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "at"], name="login_failure_key_at")]

@@ -124,6 +124,18 @@ def user_set_active(request, pk):
 
 
 @require_POST
+def user_unlock(request, pk):
+    from . import lockout
+
+    target = _get_user_for_admin(request, pk)
+    lockout.clear_account(target.username)
+    actions.record_audit(request.user, AuditAction.UPDATE, target, unit_path=target.unit.path if target.unit_id else "",
+                         detail="log-in unlocked", ip=actions.client_ip(request))
+    messages.success(request, _("%(name)s can log in again.") % {"name": target.username})
+    return redirect("user_list")
+
+
+@require_POST
 def user_reset_password(request, pk):
     target = _get_user_for_admin(request, pk)
     temporary = actions.do_reset_password(target, acting_user=request.user)

@@ -3,7 +3,7 @@
 from datetime import date
 from functools import lru_cache
 
-from lunar_python import Lunar, LunarYear, Solar
+from lunar_python import LunarYear, Solar
 
 MONTH_NAMES = ["正", "二", "三", "四", "五", "六", "七", "八", "九", "十", "冬", "腊"]
 DAY_NAMES = [
@@ -27,10 +27,28 @@ def lunar_year_of(day):
     return Solar.fromYmd(day.year, day.month, day.day).getLunar().getYear()
 
 
+def lunar_year_from(day, lunar_month):
+    """Return the lunar year of a Gregorian day whose lunar month is known, without the calendar computation.
+
+    Spring Festival falls between 21 January and 20 February, so only a day of January or February in the
+    eleventh or twelfth lunar month belongs to the lunar year before; planning a million birthdays relies on it.
+    """
+    if day.month <= 2 and abs(lunar_month) >= 11:
+        return day.year - 1
+    return day.year
+
+
 def month_day_text(month, day):
     """Return e.g. 五月初三, 闰五月初三."""
     prefix = "闰" if month < 0 else ""
     return f"{prefix}{MONTH_NAMES[abs(month) - 1]}月{DAY_NAMES[day - 1]}"
+
+
+@lru_cache(maxsize=512)
+def _year(lunar_year):
+    # lunar-python remembers only the last year it computed (tens of milliseconds each), and planning jumps between
+    # years member by member; the year objects are only read, so keeping a few hundred is safe.
+    return LunarYear(lunar_year)
 
 
 # Planning asks the same few hundred (year, month, day) triples for every member and festival of a centre.
@@ -40,19 +58,20 @@ def to_solar(lunar_year, month, day):
 
     A leap month that the year does not have falls back to the ordinary month of the same number.
     """
-    year = LunarYear.fromYear(lunar_year)
+    year = _year(lunar_year)
     if month < 0 and year.getLeapMonth() != -month:
         month = -month
-    days_in_month = year.getMonth(month).getDayCount()
-    solar = Lunar.fromYmd(lunar_year, month, min(day, days_in_month)).getSolar()
+    lunar_month = year.getMonth(month)
+    day = min(day, lunar_month.getDayCount())
+    solar = Solar.fromJulianDay(lunar_month.getFirstJulianDay() + day - 1)
     return date(solar.getYear(), solar.getMonth(), solar.getDay())
 
 
 def leap_month(lunar_year):
     """Return the number of the leap month of a lunar year, or 0."""
-    return LunarYear.fromYear(lunar_year).getLeapMonth()
+    return _year(lunar_year).getLeapMonth()
 
 
 def month_length(lunar_year, month):
     """Return the number of days (29 or 30) of a month of a lunar year; a leap month is negative."""
-    return LunarYear.fromYear(lunar_year).getMonth(month).getDayCount()
+    return _year(lunar_year).getMonth(month).getDayCount()

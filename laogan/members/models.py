@@ -139,7 +139,7 @@ class Member(models.Model):
     has_hardship = models.BooleanField(_("family hardship"), default=False, editable=False)
 
     # The staff member who is this member's fixed liaison (一联多); the liaison app balances and changes it.
-    liaison = models.ForeignKey("accounts.User", models.SET_NULL, null=True, blank=True, related_name="liaison_members",
+    liaison = models.ForeignKey("accounts.User", models.PROTECT, null=True, blank=True, related_name="liaison_members",
                                 verbose_name=_("liaison"), editable=False)
     # The last time anyone of the centre was in touch (call, visit, request); apps record it with note_contact().
     last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True, editable=False)

@@ -65,3 +65,11 @@ class LunarMonthLengthTest(SimpleTestCase):
     def test_lunar_year_of_a_january_birthday_in_the_twelfth_month_is_the_year_before(self):
         self.assertEqual(lunar.lunar_year_of(date(1930, 1, 20)), 1929)
         self.assertEqual(lunar.lunar_year_of(date(1930, 3, 20)), 1930)
+
+    def test_lunar_year_from_the_lunar_month_agrees_with_the_calendar_every_day_of_four_years(self):
+        day, wrong = date(1928, 1, 1), []
+        while day < date(1932, 1, 1):
+            if lunar.lunar_year_from(day, lunar.lunar_month_day(day)[0]) != lunar.lunar_year_of(day):
+                wrong.append(day)
+            day += date(2000, 1, 2) - date(2000, 1, 1)
+        self.assertEqual(wrong, [])
