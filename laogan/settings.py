@@ -119,7 +119,11 @@ INSTALLED_APPS = [
     "laogan.members",
     "laogan.jobs",
     "laogan.reports",
+    "laogan.surveys",
+    "laogan.visits",
+    "laogan.services",
     "laogan.liaison",
+    "laogan.cases",
 ]
 
 MIDDLEWARE = [

@@ -5,8 +5,10 @@
                         └─ centre B ── branch B ─── group B1
 """
 
+import os
 from datetime import date
 
+from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.test import TestCase
 
 from laogan.accounts.models import Role, Unit, UnitKind, User
@@ -61,3 +63,30 @@ class BaseTestCase(TestCase):
     def login(self, user):
         self.client.force_login(user)
         return user
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--disable-quic", "--no-first-run", "--disable-dev-shm-usage",
+]
+
+
+class BrowserTestCase(StaticLiveServerTestCase):
+    """A live server and Debian's chromium driven by Playwright (never `playwright install`)."""
+
+    @classmethod
+    def setUpClass(cls):
+        if not os.path.exists(CHROMIUM):
+            raise AssertionError(f"{CHROMIUM} is missing: install Debian's chromium package (make test does)")
+        super().setUpClass()
+        from playwright.sync_api import sync_playwright
+
+        cls.playwright = sync_playwright().start()
+        cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.browser.close()
+        cls.playwright.stop()
+        super().tearDownClass()

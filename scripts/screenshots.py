@@ -15,6 +15,9 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 PAGES = [
     ("dashboard", "/"),
     ("members", "/members/?q=q"),
+    ("visits", "/visits/"),
+    ("requests", "/services/"),
+    ("liaison", "/liaison/"),
     ("annual", "/reports/annual/"),
 ]
 
@@ -38,10 +41,8 @@ def main():
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        member_page = [("member", "/members/?q=" )]
         shoot(browser, "staff1", PAGES, 360, 740, "phone")
         shoot(browser, "secretary", PAGES, 1280, 800, "desktop")
-        context = browser.new_context(viewport={"width": 360, "height": 740})
         browser.close()
 
 

@@ -115,6 +115,24 @@ class Figure:
             rows = rows.filter(**{f"{self.date_field}__gte": period.start, f"{self.date_field}__lte": period.end})
         return rows
 
+    def related_paths(self):
+        """Return the select_related paths the columns walk through, so a drill-down page costs one query."""
+        paths = set()
+        for column in self.columns:
+            model, parts = self.model, []
+            for part in column.path.split(".")[:-1]:
+                try:
+                    field = model._meta.get_field(part)
+                except Exception:
+                    break
+                if not (field.is_relation and (field.many_to_one or field.one_to_one)):
+                    break
+                parts.append(part)
+                model = field.related_model
+            if parts:
+                paths.add("__".join(parts))
+        return sorted(paths)
+
     def value(self, unit, period):
         if self.compute is not None:
             return self.compute(unit, period)
@@ -131,6 +149,17 @@ class Figure:
             return (total or Decimal("0")).quantize(Decimal("0.01"), ROUND_HALF_UP)
         raise ValueError(f"figure {self.key}: unknown measure {self.measure!r}")
 
+    def liaison_share(self, unit, period, liaison):
+        """Return the part of the value that concerns `liaison`'s own members, or None when the figure is not
+        about members (or is not a plain count or sum of its rows)."""
+        if self.compute is not None or not self.path_field.endswith("unit_path"):
+            return None
+        prefix = self.path_field[: -len("unit_path")]
+        for lookup in (prefix + "liaison", prefix + "member__liaison"):
+            if _lookup_exists(self.model, lookup):
+                return self.measure_of(self.records(unit, period).filter(**{lookup: liaison}))
+        return None
+
     def monthly(self, unit, period):
         """Return {first day of month: value} over the period, in one query (dated count/sum figures only)."""
         if self.compute is not None or not self.date_field:
@@ -144,6 +173,16 @@ class Figure:
             rows = rows.annotate(v=Sum(self.measure[4:]))
         found = {(r["m"].date() if hasattr(r["m"], "date") else r["m"]): r["v"] for r in rows}
         return {m: found.get(m, 0) or 0 for m in period.months()}
+
+
+def _lookup_exists(model, lookup):
+    for part in lookup.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except Exception:
+            return False
+        model = field.related_model
+    return True
 
 
 def years_before(day, years):

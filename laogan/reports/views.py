@@ -33,7 +33,8 @@ def dashboard(request):
     for f in figures.all_figures():
         if f.key_figure:
             monthly = f.monthly(unit, period)
-            key_rows.append({"figure": f, "value": f.value(unit, period),
+            mine = f.liaison_share(unit, period, user) if user.role == "staff" else None
+            key_rows.append({"figure": f, "value": f.value(unit, period), "mine": mine,
                              "chart": json.dumps({"months": [f"{m.month}月" for m in monthly], "values": [float(v) for v in monthly.values()]}),
                              "url": records_url(f, unit, period)})
     context = {"unit": unit, "today": today, "panels": panels_for(user, today), "key_rows": key_rows, "period": period}
@@ -57,7 +58,7 @@ def figure_records(request, key):
     rows = figure.records(unit, period)
     value = figure.value(unit, period)
     order = [f"-{figure.date_field}", "pk"] if figure.date_field else ["pk"]
-    page = Paginator(rows.order_by(*order), 50).get_page(request.GET.get("page"))
+    page = Paginator(rows.select_related(*figure.related_paths()).order_by(*order), 50).get_page(request.GET.get("page"))
     table = [[figures.resolve(c.path, r) for c in figure.columns] for r in page]
     links = [_record_link(r) for r in page]
     context = {"figure": figure, "unit": unit, "period": period, "value": value, "count": rows.count(),

@@ -3,43 +3,20 @@
 Driven with Playwright on Debian's chromium (never `playwright install`), against a live server.
 """
 
-import os
 from datetime import date
 from pathlib import Path
 
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.utils.timezone import localdate
 
 from laogan.accounts.models import Role, UnitKind
 from laogan.members.models import EventKind, Status
-from laogan.test import PASSWORD, make_member, make_unit, make_user
+from laogan.test import BrowserTestCase, PASSWORD, make_member, make_unit, make_user
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--disable-quic", "--no-first-run", "--disable-dev-shm-usage",
-]
 SCREENSHOT = Path("/tmp/browser_member.png")
 HOSPITAL = "广西医科大学第一附属医院"
 
 
-class RecordAdmissionOnAPhoneTest(StaticLiveServerTestCase):
-    @classmethod
-    def setUpClass(cls):
-        if not os.path.exists(CHROMIUM):
-            raise AssertionError(f"{CHROMIUM} is missing: install Debian's chromium package (make test does)")
-        super().setUpClass()
-        from playwright.sync_api import sync_playwright
-
-        cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.close()
-        cls.playwright.stop()
-        super().tearDownClass()
-
+class RecordAdmissionOnAPhoneTest(BrowserTestCase):
     def setUp(self):
         bureau = make_unit("bureau", UnitKind.BUREAU, name="城区老干部局")
         centre = make_unit("centre-a", UnitKind.CENTRE, bureau, name="甲中心")
@@ -53,7 +30,7 @@ class RecordAdmissionOnAPhoneTest(StaticLiveServerTestCase):
         context = self.browser.new_context(viewport={"width": 360, "height": 760}, device_scale_factor=2, is_mobile=True,
                                            has_touch=True, locale="zh-CN")
         self.page = context.new_page()
-        self.page.set_default_timeout(10_000)
+        self.page.set_default_timeout(30_000)
         self.addCleanup(context.close)
 
     def test_liaison_records_a_hospital_admission_from_a_phone(self):

@@ -126,3 +126,18 @@ class ReportViewsTest(BaseTestCase):
         self.login(self.secretary)
         response = self.client.get(reverse("figure_compare", args=["hospital_admissions"]), {"unit": "centre-a", "year": 2026})
         self.assertEqual([s["unit"] for s in response.context["siblings"]], [self.centre_a])
+
+
+@time_machine.travel(date(2026, 11, 26), tick=False)
+class LiaisonShareTest(BaseTestCase):
+    def test_a_liaison_sees_their_own_members_share_of_a_key_figure(self):
+        mine = make_member("张建国", date(1928, 5, 3), unit=self.group_a1)
+        other = make_member("李秀英", date(1930, 1, 2), unit=self.group_a2, sex="F")
+        Member = type(mine)
+        Member.objects.filter(pk=mine.pk).update(liaison=self.liaison)
+        for m in (mine, other):
+            do_record_life_event(m, kind=EventKind.ADMITTED, date=date(2026, 3, 1), hospital="第一人民医院", acting_user=None)
+        self.login(self.liaison)
+        rows = {r["figure"].key: r for r in self.client.get(reverse("home")).context["key_rows"]}
+        self.assertEqual((rows["hospital_admissions"]["value"], rows["hospital_admissions"]["mine"]), (2, 1))
+        self.assertEqual((rows["members_living"]["value"], rows["members_living"]["mine"]), (2, 1))
