@@ -125,7 +125,7 @@ class Festival(models.Model):
 class Occasion(models.TextChoices):
     FESTIVAL = "festival", _("Festival")
     BIRTHDAY = "birthday", _("Birthday")
-    HOSPITAL = "hospital", _("Hospital")
+    HOSPITAL = "hospital", _("Hospital stay")
     HOSPITAL_FOLLOWUP = "hospital_followup", _("Follow-up after discharge")
     HARDSHIP = "hardship", _("Family hardship")
     OTHER = "other", _("Other (caring visit)")
@@ -158,7 +158,7 @@ def occasion_label(code):
 
 
 class PlanStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("To visit")
     DONE = "done", _("Done")
     CANCELLED = "cancelled", _("Cancelled")
 
