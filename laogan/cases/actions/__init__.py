@@ -20,11 +20,12 @@ from laogan.jobs.messaging import queue_message
 from laogan.members.actions import do_record_life_event, note_contact
 from laogan.members.models import EventKind, Member, Status as MemberStatus, validate_phone
 
-from .models import (
+from ..models import (
     CONTACT_KINDS, OUTCOME_ZH, SETTLED, AssigneeRole, Asks, Case, CaseAttachment, CaseGrant, CaseHelp, CaseNote,
     CaseParty, CaseStep, CaseType, CareReferral, HelpKind, Kind, NoteKind, Outcome, PartyRole, Status, StepStatus,
-    Survivor, is_centre_secretary,
+    is_centre_secretary,
 )
+from .survivors import do_add_survivor, do_record_survivor_visit, do_set_survivor_active  # noqa: F401 (one import point)
 
 # The step a home-care service's periodic checks follow on from, and the code of the checks themselves.
 CARE_CHECK_AFTER = ("first_check", "check")
@@ -558,49 +559,3 @@ def do_attach(case, checked, *, acting_user, ip=None):
         record_audit(acting_user, AuditAction.UPDATE, case, ip=ip, unit_path=case.unit_path,
                      changes={"attached": checked.kind, "size": attachment.size})
     return attachment
-
-
-# -- survivors ---------------------------------------------------------------------------------------------------------
-
-def do_add_survivor(deceased, *, name, relationship, acting_user, phone="", address="", notes="", ip=None):
-    """Put a surviving relative of a deceased member on the festival visit list."""
-    with transaction.atomic():
-        if deceased.status != MemberStatus.DECEASED:
-            raise ValidationError(_("%(name)s is not recorded as deceased.") % {"name": deceased.name})
-        if not name.strip():
-            raise ValidationError({"name": _("Give the name.")})
-        survivor = Survivor.objects.create(
-            deceased=deceased, centre_id=deceased.centre_id, unit_path=deceased.unit_path, name=name.strip(),
-            relationship=relationship.strip() or "配偶", phone=validate_phone(phone) if phone.strip() else "",
-            address=address.strip(), notes=notes.strip(), added_on=timezone.localdate(), added_by=acting_user,
-        )
-        record_audit(acting_user, AuditAction.CREATE, survivor, ip=ip, changes={"deceased": deceased.pk,
-                                                                                 "relationship": survivor.relationship})
-    return survivor
-
-
-def do_record_survivor_visit(survivor, *, visited_on, acting_user, ip=None):
-    """Record that the survivor was visited; only moves the date forward, so a late entry never hides a newer one."""
-    with transaction.atomic():
-        if visited_on > timezone.localdate():
-            raise ValidationError({"visited_on": _("The date cannot be in the future.")})
-        if visited_on < survivor.deceased.died_on:
-            raise ValidationError({"visited_on": _("The date is before the member died.")})
-        rows = Survivor.objects.filter(pk=survivor.pk).exclude(last_visited_on__gte=visited_on)
-        moved = rows.update(last_visited_on=visited_on)
-        record_audit(acting_user, AuditAction.UPDATE, survivor, ip=ip, changes={"visited_on": visited_on.isoformat()})
-    survivor.refresh_from_db(fields=["last_visited_on"])
-    return moved == 1
-
-
-def do_set_survivor_active(survivor, *, active, acting_user, reason="", ip=None):
-    with transaction.atomic():
-        if not active and not reason.strip():
-            raise ValidationError({"reason": _("Say why they are no longer visited.")})
-        survivor.active = active
-        survivor.stopped_reason = "" if active else reason.strip()
-        survivor.stopped_on = None if active else timezone.localdate()
-        survivor.save(update_fields=["active", "stopped_reason", "stopped_on"])
-        record_audit(acting_user, AuditAction.UPDATE, survivor, ip=ip,
-                     changes={"active": active, "reason": survivor.stopped_reason})
-    return survivor
