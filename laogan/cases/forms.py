@@ -5,22 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from laogan.lib.documents import clean_attachment
 from laogan.members.models import Member
+from laogan.lib.forms import DATE
 
 from .actions import case_workers, grantable_users
 from .models import Asks, CareService, CaseType, HelpKind, Kind, NoteKind, Outcome, PartyRole, Satisfaction
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
 MAX_ATTACHMENT_BYTES = getattr(settings, "LAOGAN_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
-
-
-def add_errors(form, error):
-    """Put a ValidationError raised by an action onto the form's fields (or the form itself)."""
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
 
 
 class UserChoiceField(forms.ModelChoiceField):

@@ -7,12 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from laogan.accounts.models import Unit, UnitKind
 from laogan.lib.images import clean_photo
 from laogan.members.models import validate_phone
+from laogan.lib.forms import DATE
 
 from . import roster
 from .balancing import Mode
 from .models import Commitment, ContactKind, GroupPairing, JointActivity, LiaisonPolicy, PartnerUnit
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_PHOTOS = 12
 
 

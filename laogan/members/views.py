@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from laogan.accounts.actions import client_ip, record_audit
 from laogan.accounts.models import AuditAction
+from laogan.lib.forms import add_errors
 
 from . import actions
 from .forms import ContactFormSet, LifeEventForm, MemberFilterForm, MemberForm, PhoneFormSet, formset_rows
@@ -76,7 +77,7 @@ def member_create(request):
                 contacts=[_contact_fields(c) for c in formset_rows(contacts)],
             )
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             messages.success(request, _("%(name)s added to the archive.") % {"name": member.name})
             return redirect("member_detail", member.pk)
@@ -105,7 +106,7 @@ def member_edit(request, pk):
             except actions.StaleEdit as e:
                 messages.error(request, str(e))
             except ValidationError as e:
-                _add_errors(form, e)
+                add_errors(form, e)
             else:
                 messages.success(request, _("Changes to %(name)s saved.") % {"name": member.name})
                 return redirect("member_detail", member.pk)
@@ -124,14 +125,6 @@ def _contact_fields(data):
             for k in ("name", "relationship", "phone", "lives_with_member", "is_emergency")}
 
 
-def _add_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
-
-
 @require_POST
 def member_record_event(request, pk):
     member = _get_member_for_user(request, pk, for_update=True)
@@ -140,7 +133,7 @@ def member_record_event(request, pk):
         try:
             actions.do_record_life_event(member, acting_user=request.user, ip=client_ip(request), **form.cleaned_data)
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             messages.success(request, _("Event recorded for %(name)s.") % {"name": member.name})
             return redirect("member_detail", member.pk)

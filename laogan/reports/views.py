@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from laogan.accounts.actions import client_ip, record_audit
 from laogan.accounts.models import AuditAction, Unit, UnitKind
@@ -58,7 +57,10 @@ def figure_records(request, key):
     rows = figure.records(unit, period)
     value = figure.value(unit, period)
     order = [f"-{figure.date_field}", "pk"] if figure.date_field else ["pk"]
-    page = Paginator(rows.select_related(*figure.related_paths()).order_by(*order), 50).get_page(request.GET.get("page"))
+    listed = rows.order_by(*order)
+    if paths := figure.related_paths():  # select_related() with no paths would follow every foreign key
+        listed = listed.select_related(*paths)
+    page = Paginator(listed, 50).get_page(request.GET.get("page"))
     table = [[figures.resolve(c.path, r) for c in figure.columns] for r in page]
     links = [_record_link(r) for r in page]
     context = {"figure": figure, "unit": unit, "period": period, "value": value, "count": rows.count(),

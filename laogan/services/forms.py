@@ -8,23 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from laogan.accounts.models import Role, User, subtree_q
 from laogan.members.models import Member
+from laogan.lib.forms import DATE
 
-from .models import Caller, Category, Channel, Partner, Policy, ServiceRequest
+from .models import Caller, Category, Partner, Policy, ServiceRequest
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 2})
 # A call entered late may be dated back this far; older ones are typos.
 MAX_BACKDATE = timedelta(days=7)
-
-
-def add_errors(form, error):
-    """Put a ValidationError raised by an action onto the form's fields (or the form itself)."""
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
 
 
 def staff_choices(user, centre=None):

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from laogan.accounts.actions import client_ip
 from laogan.accounts.models import Role, Unit, UnitKind
 from laogan.lib import sla
+from laogan.lib.forms import add_errors
 
 from . import actions
-from .forms import CategoryForm, PartnerForm, PolicyForm, add_errors
+from .forms import CategoryForm, PartnerForm, PolicyForm
 from .models import Category, Partner, Policy
 
 

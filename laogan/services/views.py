@@ -18,11 +18,12 @@ from laogan.accounts.actions import client_ip
 from laogan.accounts.models import Role
 from laogan.lib.figures import Period
 from laogan.members.models import Member
+from laogan.lib.forms import add_errors
 
 from . import actions, stats
 from .forms import (
     AssignForm, CallbackForm, DispatchForm, FilterForm, IntakeForm, NoteForm, NoteOnlyForm, ReopenForm, ResolveForm,
-    WaitForm, add_errors,
+    WaitForm,
 )
 from .models import DONE_STATUSES, Policy, ServiceRequest, Status
 

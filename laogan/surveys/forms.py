@@ -3,11 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from laogan.accounts.models import Unit, UnitKind, subtree_q
 from laogan.members.models import Member
+from laogan.lib.forms import DATE
 
 from .blueprints import BLUEPRINTS
 from .models import SCALE_LEVELS, Channel, IssueChannel, Question, QuestionKind, Survey
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def audience_units(user):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from laogan.accounts.actions import client_ip, record_audit
 from laogan.accounts.models import AuditAction, Role, Unit
 from laogan.members.models import Member
+from laogan.lib.forms import add_errors
 
 from . import actions, exports, guard, results
 from .forms import EntryForm, IssueForm, QuestionForm, ReplacementForm, SurveyForm, raw_answers
@@ -88,7 +89,7 @@ def survey_create(request):
                 closes_on=d["closes_on"], record_group=d["record_group"], min_group_size=d["min_group_size"],
                 blueprint=d.get("blueprint") or "", acting_user=request.user, ip=client_ip(request))
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             messages.success(request, _("Survey created. Check the questions, then issue codes."))
             return redirect(survey)
@@ -103,7 +104,7 @@ def survey_edit(request, pk):
         try:
             survey, voided = actions.do_update_survey(survey, acting_user=request.user, ip=client_ip(request), **fields)
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             if voided:
                 messages.warning(request, _("%(n)s codes issued under the old settings were voided: issue new ones.") % {"n": voided})
@@ -152,7 +153,7 @@ def question_edit(request, pk, qid=None):
                                      required=d["required"], choices=d["choices"], order=d["order"],
                                      acting_user=request.user, ip=client_ip(request))
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             messages.success(request, _("Question saved."))
             return redirect(survey)
@@ -307,14 +308,6 @@ def survey_results_download(request, pk, fmt):
 def survey_questionnaire(request, pk):
     survey = _get_survey_for_user(request, pk)
     return _pdf_response(exports.questionnaire_pdf(survey), f"survey-{survey.pk}-questionnaire.pdf")
-
-
-def _add_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
 
 
 def _pdf_response(content, filename):

@@ -10,12 +10,13 @@ from django.views.decorators.http import require_POST
 
 from laogan.accounts.actions import client_ip, record_audit
 from laogan.accounts.models import AuditAction
+from laogan.lib.forms import add_errors
 
 from .. import actions
 from ..access import get_case_for_user, is_worker
 from ..forms import (
     AddStepForm, AttachmentForm, CloseForm, EditCaseForm, GrantForm, HelpForm, NoteForm, OwnerForm, PartyForm, ReopenForm,
-    SkipStepForm, StepDoneForm, add_errors,
+    SkipStepForm, StepDoneForm,
 )
 from ..models import CaseParty, CaseStep
 from .pages import case_detail

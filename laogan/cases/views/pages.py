@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from laogan.accounts.actions import client_ip
 from laogan.lib.figures import Period
 from laogan.members.models import Member
+from laogan.lib.forms import add_errors
 
 from .. import actions, stats
 from ..access import audit_view, get_case_for_user, get_member_for_user, is_worker, require_access, require_worker
 from ..forms import (
     AddStepForm, AttachmentForm, CaseFilterForm, CloseForm, EditCaseForm, GrantForm, HelpForm, NoteForm, OpenCaseForm,
-    OwnerForm, PartyForm, ReopenForm, SkipStepForm, StepDoneForm, add_errors,
+    OwnerForm, PartyForm, ReopenForm, SkipStepForm, StepDoneForm,
 )
 from ..models import SETTLED, Case, CaseAttachment, CaseStep, Kind, StepStatus, Survivor
 

@@ -12,10 +12,11 @@ from django.views.decorators.http import require_POST
 
 from laogan.accounts.actions import client_ip, record_audit
 from laogan.accounts.models import AuditAction
+from laogan.lib.forms import add_errors
 
 from .. import actions
 from ..access import get_member_for_user, get_survivor_for_user, is_worker, require_access, require_worker
-from ..forms import SurvivorForm, SurvivorStopForm, SurvivorVisitForm, add_errors
+from ..forms import SurvivorForm, SurvivorStopForm, SurvivorVisitForm
 from ..models import Case, Kind, Survivor
 from ..survivors import next_festival
 

@@ -12,19 +12,12 @@ from django.views.decorators.http import require_POST
 from laogan.accounts.actions import client_ip
 from laogan.accounts.models import Role, User, subtree_q
 from laogan.members.models import Member
+from laogan.lib.forms import add_errors
 
 from .. import access, actions, roster
 from ..forms import ActivityForm, CommitmentForm, PairingForm, PartnerForm, PhotoForm
 from ..models import ActivityPhoto, Commitment, GroupPairing, JointActivity, PairingSide, PartnerUnit
 from ..yearly import partner_year
-
-
-def _add_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for name, errs in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
 
 
 def _get_partner_for_user(request, pk):
@@ -93,7 +86,7 @@ def pairing_form(request, pk=None):
         try:
             actions.do_save_pairing(form.save(commit=False), acting_user=request.user, ip=client_ip(request))
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             messages.success(request, _("Pairing saved."))
             return redirect(reverse("liaison_pairings") + f"?centre={centre.code}")
@@ -138,7 +131,7 @@ def partner_form(request, pk=None):
         try:
             partner = actions.do_save_partner(form.save(commit=False), acting_user=request.user, ip=client_ip(request))
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             messages.success(request, _("%(name)s saved.") % {"name": partner.name})
             return redirect("liaison_partner", partner.pk)
@@ -156,7 +149,7 @@ def commitment_form(request, partner_pk=None, pk=None):
         try:
             actions.do_save_commitment(form.save(commit=False), acting_user=request.user, ip=client_ip(request))
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             messages.success(request, _("Commitment saved."))
             return redirect("liaison_partner", partner.pk)
@@ -181,7 +174,7 @@ def activity_form(request, partner_pk=None, pk=None):
             activity = actions.do_record_joint_activity(form.save(commit=False), photos=form.cleaned_data["photos"],
                                                         acting_user=request.user, ip=client_ip(request))
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             messages.success(request, _("Activity recorded."))
             return redirect("liaison_activity", activity.pk)

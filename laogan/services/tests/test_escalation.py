@@ -3,7 +3,7 @@ two, however many workers run."""
 
 import threading
 import time
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import OperationalError, connection
 from django.test import TransactionTestCase
