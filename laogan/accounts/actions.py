@@ -1,13 +1,22 @@
 """Changes to users and units, and the one way to write the audit log."""
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from .models import AuditAction, AuditEntry, Unit, User
+from .models import AuditAction, AuditEntry, AuditSubject, RecoveryCode, TotpDevice, Unit, User
 
 
-def record_audit(actor, action, obj=None, *, unit_path="", changes=None, detail="", ip=None, object_type="", object_repr=""):
-    """Record one audit entry. `obj` may be any model instance; its unit path is found when it has one."""
+SUBJECT_BATCH = 2000
+
+
+def record_audit(actor, action, obj=None, *, unit_path="", changes=None, detail="", ip=None, object_type="", object_repr="",
+                 subjects=None, subject_type="members.member"):
+    """Record one audit entry. `obj` may be any model instance; its unit path is found when it has one.
+
+    `subjects` is an iterable of the ids of further records (of `subject_type`) the action touched, e.g. every member
+    of an export; they are written to AuditSubject so the personal-data access report finds them by index.
+    """
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_repr = object_repr or str(obj)[:200]
@@ -16,7 +25,7 @@ def record_audit(actor, action, obj=None, *, unit_path="", changes=None, detail=
             unit_path = obj.unit.path
     if not unit_path and actor is not None and getattr(actor, "unit_id", None):
         unit_path = actor.unit.path
-    return AuditEntry.objects.create(
+    entry = AuditEntry.objects.create(
         actor=actor if actor is not None and actor.pk else None,
         actor_name=actor.get_username() if actor is not None and actor.pk else "",
         action=action,
@@ -28,6 +37,21 @@ def record_audit(actor, action, obj=None, *, unit_path="", changes=None, detail=
         detail=detail[:500],
         ip=ip,
     )
+    if subjects is not None:
+        record_subjects(entry, subjects, subject_type)
+    return entry
+
+
+def record_subjects(entry, ids, object_type="members.member"):
+    """Attach the ids of the records an audit entry touched (in batches, so a large export never holds all rows)."""
+    batch = []
+    for pk in ids:
+        batch.append(AuditSubject(entry=entry, object_type=object_type, object_id=int(pk)))
+        if len(batch) >= SUBJECT_BATCH:
+            AuditSubject.objects.bulk_create(batch)
+            batch = []
+    if batch:
+        AuditSubject.objects.bulk_create(batch)
 
 
 def diff(before, after):
@@ -104,6 +128,40 @@ def do_reset_password(user, *, acting_user):
         record_audit(acting_user, AuditAction.PASSWORD, user, unit_path=user.unit.path if user.unit_id else "",
                      detail="reset by administrator")
     return temporary
+
+
+def do_confirm_totp(device, code, *, acting_user, ip=None):
+    """Confirm a new authenticator with a code from it; return the recovery codes (shown once) or None."""
+    from . import totp
+
+    with transaction.atomic():
+        if not totp.verify(device, code):
+            return None
+        device.confirmed_at = timezone.now()
+        device.save(update_fields=["confirmed_at"])
+        codes = totp.new_recovery_codes(device.user)
+        record_audit(acting_user, AuditAction.UPDATE, device.user, ip=ip, detail="two-step log-in switched on",
+                     unit_path=device.user.unit.path if device.user.unit_id else "")
+    return codes
+
+
+def do_new_recovery_codes(user, *, acting_user, ip=None):
+    from . import totp
+
+    with transaction.atomic():
+        codes = totp.new_recovery_codes(user)
+        record_audit(acting_user, AuditAction.UPDATE, user, ip=ip, detail="new recovery codes",
+                     unit_path=user.unit.path if user.unit_id else "")
+    return codes
+
+
+def do_reset_totp(user, *, acting_user, ip=None, detail="two-step log-in reset by administrator"):
+    """Remove a user's authenticator and recovery codes (lost phone; or the user switching it off)."""
+    with transaction.atomic():
+        TotpDevice.objects.filter(user=user).delete()
+        RecoveryCode.objects.filter(user=user).delete()
+        record_audit(acting_user, AuditAction.UPDATE, user, ip=ip, detail=detail,
+                     unit_path=user.unit.path if user.unit_id else "")
 
 
 def _plain(value):

@@ -15,3 +15,7 @@ class AccountsConfig(AppConfig):
         from . import lockout
 
         periodic("prune_login_failures", every=timedelta(hours=1))(lockout.prune)
+
+        from . import retention
+
+        periodic("purge_old_audit_entries", every=timedelta(days=1))(retention.purge_job)

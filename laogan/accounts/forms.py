@@ -37,7 +37,7 @@ class LoginForm(AuthenticationForm):
 class UserForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["username", "full_name", "unit", "role", "mobile", "work_phone", "may_reveal_id"]
+        fields = ["username", "full_name", "unit", "role", "mobile", "work_phone", "may_reveal_id", "totp_required"]
 
     def __init__(self, *args, acting_user, **kwargs):
         super().__init__(*args, **kwargs)

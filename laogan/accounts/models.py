@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from laogan.lib.crypto import EncryptedTextField
+
 # A unit's path is its ancestors' ids, each zero-padded to PATH_WIDTH digits. Digits only, so range queries on an
 # ordinary B-tree index find a subtree on SQLite and on PostgreSQL under any collation.
 PATH_WIDTH = 9
@@ -148,6 +150,9 @@ class User(AbstractUser):
     # Granted by an admin: may reveal full ID numbers (secretaries and admins always may).
     may_reveal_id = models.BooleanField(_("may reveal ID numbers"), default=False)
     must_change_password = models.BooleanField(_("must change password"), default=False)
+    # Set by an admin: this user must log in with a one-time code too (roles can be required in settings).
+    totp_required = models.BooleanField(_("must use a one-time code"), default=False,
+                                        help_text=_("Log-in asks for the 6-digit code from a phone app after the password."))
 
     objects = LaoganUserManager()
 
@@ -183,6 +188,13 @@ class User(AbstractUser):
     @property
     def can_read_audit(self):
         return self.is_active and self.unit_id is not None and self.role in (Role.ADMIN, Role.SECRETARY)
+
+    @property
+    def must_use_totp(self):
+        """True when this user may not work without a second factor (per-user flag or LAOGAN_TOTP_REQUIRED_ROLES)."""
+        from django.conf import settings
+
+        return self.totp_required or self.role in getattr(settings, "LAOGAN_TOTP_REQUIRED_ROLES", ())
 
     @property
     def can_import(self):
@@ -255,6 +267,63 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Audit entries are never deleted")
+
+
+class AuditSubject(models.Model):
+    """One record an audit entry touched besides its own object: each member of an export or an import.
+
+    The personal-data access report asks "which entries touched member 123?"; with one narrow row per (entry, record)
+    that is a single range scan on (object_type, object_id) however many members there are, where a JSON list in the
+    entry would need a full scan (SQLite) or a GIN index (PostgreSQL only). An export of 100 000 members writes
+    100 000 rows of three columns in bulk, which is cheap next to writing the spreadsheet itself.
+    """
+
+    entry = models.ForeignKey(AuditEntry, models.DO_NOTHING, related_name="subjects", db_constraint=False)
+    object_type = models.CharField(max_length=50)
+    object_id = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["object_type", "object_id", "entry"], name="audit_subject_object")]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Audit entries are never changed")
+        super().save(*args, **kwargs)
+
+
+class TotpDevice(models.Model):
+    """A user's authenticator app (RFC 6238): the shared secret, encrypted at rest, and the last step used."""
+
+    user = models.OneToOneField(User, models.CASCADE, related_name="totp")
+    secret = EncryptedTextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The highest 30-second step accepted so far: a code of that step or an earlier one is a replay.
+    last_step = models.BigIntegerField(default=0)
+
+
+class RecoveryCode(models.Model):
+    """A single-use code for when the phone is lost; only a keyed hash is kept, the code is shown once."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "code_hash"], name="recovery_code_user_hash")]
+
+
+class KeyRotationCheckpoint(models.Model):
+    """How far `rotate_field_keys` got in one table for one newest key, so a killed run resumes where it stopped."""
+
+    key_id = models.CharField(max_length=16)  # a fingerprint of the newest key, never the key
+    table = models.CharField(max_length=100)  # model label, e.g. members.member
+    last_pk = models.BigIntegerField(default=0)
+    done = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key_id", "table"], name="key_rotation_checkpoint_unique")]
 
 
 class LoginFailure(models.Model):

@@ -25,6 +25,13 @@ def login_view(request):
 
 class AuditedLoginView(auth_views.LoginView):
     def form_valid(self, form):
+        from . import totp, totp_views
+
+        user = form.get_user()
+        if totp.needs_code(user):
+            # The password was right; the session is not logged in until the one-time code is too.
+            totp_views.start_pending(self.request, user, self.get_success_url())
+            return redirect("login_code")
         response = super().form_valid(form)
         actions.record_audit(form.get_user(), AuditAction.LOGIN, ip=actions.client_ip(self.request))
         return response
@@ -91,8 +98,9 @@ def user_create(request):
             username=d["username"], full_name=d["full_name"], unit=d["unit"], role=d["role"],
             mobile=d["mobile"], work_phone=d["work_phone"], acting_user=request.user,
         )
-        if d["may_reveal_id"]:
-            actions.do_update_user(user, acting_user=request.user, may_reveal_id=True)
+        flags = {k: True for k in ("may_reveal_id", "totp_required") if d.get(k)}
+        if flags:
+            actions.do_update_user(user, acting_user=request.user, **flags)
         messages.success(request, _("User %(name)s created. Temporary password: %(password)s — it must be changed at first log-in.") % {"name": user.username, "password": temporary})
         return redirect("user_list")
     return render(request, "accounts/user_form.html", {"form": form})
@@ -108,7 +116,9 @@ def user_edit(request, pk):
             actions.do_update_user(target, acting_user=request.user, **fields)
         messages.success(request, _("Changes to %(name)s saved.") % {"name": target.username})
         return redirect("user_list")
-    return render(request, "accounts/user_form.html", {"form": form, "target": target})
+    from . import totp
+
+    return render(request, "accounts/user_form.html", {"form": form, "target": target, "target_totp": totp.is_enrolled(target)})
 
 
 @require_POST

@@ -225,6 +225,6 @@ def do_print_cards(members, *, centre, unit, label, acting_user, stale_only=Fals
         CardPrint.objects.bulk_create(
             [CardPrint(batch=batch, member=s.member, fields=s.fields, printed_at=now, printed_on=timezone.localtime(now).date())
              for s in states], batch_size=500)
-        record_audit(acting_user, AuditAction.EXPORT, unit, ip=ip, object_type="liaison.cardbatch",
+        record_audit(acting_user, AuditAction.EXPORT, unit, ip=ip, object_type="liaison.cardbatch", subjects=ids,
                      detail=f"亲情服务卡 {label}", changes={"cards": len(states), "stale_only": stale_only})
     return pdf, batch

@@ -8,6 +8,8 @@ empty cells as ""; a CSV gives strings only.
 
 import csv
 import io
+import zipfile
+import zlib
 from pathlib import Path
 
 import python_calamine
@@ -18,6 +20,11 @@ from openpyxl.utils import get_column_letter
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and also a password-protected .xlsx
 EXTENSIONS = (".xlsx", ".xls", ".csv")
+# An .xlsx is a zip: a few hundred kilobytes can inflate to gigabytes (a "zip bomb"). What it may hold unpacked,
+# checked before the parser inflates anything: 100,000 roster rows are well under 200 MB.
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+MAX_ZIP_ENTRIES = 10000
+EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF")  # Windows and Linux programs, whatever they are named
 
 
 class SpreadsheetError(ValueError):
@@ -34,8 +41,13 @@ def read_rows(source, name=""):
     name = name or (str(source) if isinstance(source, (str, Path)) else "")
     if not data:
         raise SpreadsheetError("文件是空的")
-    if data.startswith(XLSX_MAGIC) or data.startswith(OLE_MAGIC):
+    if data.startswith(XLSX_MAGIC):
+        _check_zip(data)
         return _read_workbook(data)
+    if data.startswith(OLE_MAGIC):
+        return _read_workbook(data)
+    if data.startswith(EXECUTABLE_MAGIC) and b"\x00" in data[:64]:
+        raise SpreadsheetError("该文件是程序（可执行文件），不是表格文件，不能上传")
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith(b"<") and (b"<html" in head or b"<table" in head or b"<?xml" in head):
         # Many web systems "export to Excel" as an HTML or XML page named .xls.
@@ -56,6 +68,29 @@ def _read_bytes(source):
     if hasattr(source, "seek"):
         source.seek(0)
     return source.read()
+
+
+def _check_zip(data):
+    """Refuse a zip whose entries declare too much, or inflate to more than they declare (a lying zip bomb).
+
+    The declared sizes are read from the directory first; then every entry is inflated in 1 MB pieces and thrown
+    away, which Python's zipfile stops at the declared size, so memory stays small whatever the file claims.
+    """
+    damaged = "文件已损坏或不完整，无法作为Excel表格读取，请在Excel中打开后另存为.xlsx再上传"
+    try:
+        book = zipfile.ZipFile(io.BytesIO(data))
+        entries = book.infolist()
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError):
+        raise SpreadsheetError(damaged) from None
+    if len(entries) > MAX_ZIP_ENTRIES or sum(e.file_size for e in entries) > MAX_UNZIPPED_BYTES:
+        raise SpreadsheetError(f"文件解压后超过{MAX_UNZIPPED_BYTES // (1024 * 1024)}MB，不像是正常的名册（可能是恶意构造的压缩文件），已拒绝")
+    try:
+        for entry in entries:
+            with book.open(entry) as f:
+                while f.read(1024 * 1024):
+                    pass
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, NotImplementedError, RuntimeError):
+        raise SpreadsheetError(damaged) from None
 
 
 def _read_workbook(data):

@@ -1,5 +1,7 @@
 """Every change to the member archive goes through these functions: views, imports and commands alike."""
 
+from array import array
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -7,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from laogan.accounts.actions import diff, record_audit
 from laogan.accounts.models import AuditAction
-from laogan.lib import spreadsheet
+from laogan.lib import bulk, spreadsheet
 
 from . import events, roster
 from .models import Contact, EventKind, LifeEvent, Member, MemberPhone, Status
@@ -196,6 +198,7 @@ def do_import_roster(source, *, org, acting_user, name="", dry_run=False, ip=Non
         _write_roster(report)
         counts = report.counts()
         record_audit(acting_user, AuditAction.IMPORT, org, ip=ip, detail=f"{name} → {org.code}: {report.summary_line()}",
+                     subjects=[r.member.pk for r in report.rows if r.outcome in (roster.NEW, roster.UPDATE)],
                      changes={"file": name, "imported": counts["new"], "updated": counts["update"],
                               "unchanged": counts["unchanged"], "rejected": counts["rejected"]})
     return report
@@ -206,7 +209,10 @@ def _write_roster(report):
     updated = [r for r in report.rows if r.outcome == roster.UPDATE]
     for r in new:
         r.member.refresh_derived()
-    Member.objects.bulk_create([r.member for r in new], batch_size=IMPORT_BATCH)
+    # lib.bulk rather than bulk_create, whose SQL compilation was half the time of a 10,000-row import; the new
+    # ids are then read back by the ID number's hash, which every imported row has and which is unique.
+    bulk.insert_instances(Member, [r.member for r in new])
+    _read_back_ids([r.member for r in new])
 
     now = timezone.now()
     for r in updated:
@@ -219,12 +225,22 @@ def _write_roster(report):
     replaced = [r.member.pk for r in updated if r.phones is not None]
     for start in range(0, len(replaced), IMPORT_BATCH):
         MemberPhone.objects.filter(member_id__in=replaced[start : start + IMPORT_BATCH]).delete()
-    # bulk_create skips MemberPhone.save(); the roster already gives normalised numbers, last4 is set here.
-    MemberPhone.objects.bulk_create(
-        [MemberPhone(member=r.member, label=label, number=number, last4=number[-4:], order=order)
-         for r in new + updated if r.phones for order, (label, number) in enumerate(r.phones)],
-        batch_size=IMPORT_BATCH,
-    )
+    # Bulk inserts skip MemberPhone.save(); the roster already gives normalised numbers, last4 is set here.
+    bulk.insert_instances(MemberPhone, [
+        MemberPhone(member=r.member, label=label, number=number, last4=number[-4:], order=order)
+        for r in new + updated if r.phones for order, (label, number) in enumerate(r.phones)
+    ])
+
+
+def _read_back_ids(members):
+    """Set the primary key of members just inserted, found by their unique ID-number hash; mark them saved."""
+    by_hash = {m.id_number_hash: m for m in members}
+    hashes = list(by_hash)
+    for start in range(0, len(hashes), IMPORT_BATCH):
+        for digest, pk in Member.objects.filter(id_number_hash__in=hashes[start : start + IMPORT_BATCH]).values_list("id_number_hash", "id"):
+            by_hash[digest].pk = pk
+    for m in members:
+        m._state.adding, m._state.db = False, Member.objects.db
 
 
 def do_export_roster(members, out, *, fmt, unit, acting_user, reveal_ids=True, detail="", ip=None):
@@ -233,17 +249,19 @@ def do_export_roster(members, out, *, fmt, unit, acting_user, reveal_ids=True, d
     The header names are those the importer reads, so an export with full ID numbers imports back unchanged.
     """
     count = 0
+    exported = array("q")  # every member's id, for the personal-data access report (AuditSubject)
 
     def rows():
         nonlocal count
         for member in members:
             count += 1
+            exported.append(member.pk)
             yield roster.export_row(member, reveal_id=reveal_ids)
 
     if fmt == "csv":
         spreadsheet.write_csv(out, roster.export_header(), rows())
     else:
         spreadsheet.write_xlsx(out, roster.export_header(), rows(), title="成员名册", column_widths=roster.EXPORT_WIDTHS)
-    record_audit(acting_user, AuditAction.EXPORT, unit, ip=ip, detail=detail,
+    record_audit(acting_user, AuditAction.EXPORT, unit, ip=ip, detail=detail, subjects=exported,
                  changes={"rows": count, "format": fmt, "id_numbers": "full" if reveal_ids else "masked"})
     return count

@@ -533,8 +533,16 @@ def export_header():
     return [c.header for c in COLUMNS if c.key != "home_phone"] + EXPORT_ONLY
 
 
+def _hidden(text):
+    return "（已隐藏）" if text else ""
+
+
 def export_row(member, *, reveal_id=True):
-    """Return one member as the cells of export_header(), in forms the importer reads back unchanged."""
+    """Return one member as the cells of export_header(), in forms the importer reads back unchanged.
+
+    Without `reveal_id` (an exporter without the reveal permission) the ID number and phones are masked and the
+    address and health notes hidden, as on the screen; such a file is for reading, not for importing back.
+    """
     def day(value):
         return value.isoformat() if value else ""
 
@@ -555,8 +563,9 @@ def export_row(member, *, reveal_id=True):
         "party_join_date": day(member.party_join_date), "work_start_date": day(member.work_start_date),
         "retirement_date": day(member.retirement_date), "former_unit": member.former_unit,
         "former_post": member.former_post, "treatment_level": member.treatment_level, "group": member.unit.name,
-        "address": member.address, "phone": "、".join(p.number for p in member.phones.all()),
-        "health_notes": member.health_notes, "lives_alone": yes(member.lives_alone), "disabled": yes(member.disabled),
+        "address": member.address if reveal_id else _hidden(member.address),
+        "phone": "、".join(p.number if reveal_id else p.masked for p in member.phones.all()),
+        "health_notes": member.health_notes if reveal_id else _hidden(member.health_notes), "lives_alone": yes(member.lives_alone), "disabled": yes(member.disabled),
         "bedridden": yes(member.bedridden), "notes": member.notes,
     }
     status = {Status.ACTIVE: "在册", Status.IN_HOSPITAL: "住院", Status.DECEASED: "已故"}[member.status]

@@ -348,13 +348,16 @@ def export_row(r):
 def do_export_requests(requests, out, *, unit, acting_user, detail="", ip=None):
     """Write the requests as an Excel sheet to the binary file `out`, record the export, return the row count."""
     count = 0
+    members = set()  # for the personal-data access report (AuditSubject)
 
     def rows():
         nonlocal count
         for request in requests:
             count += 1
+            members.add(request.member_id)
             yield export_row(request)
 
     spreadsheet.write_xlsx(out, EXPORT_HEADER, rows(), title="服务事项", column_widths=EXPORT_WIDTHS)
-    record_audit(acting_user, AuditAction.EXPORT, unit, ip=ip, detail=detail, changes={"rows": count, "format": "xlsx"})
+    record_audit(acting_user, AuditAction.EXPORT, unit, ip=ip, detail=detail, changes={"rows": count, "format": "xlsx"},
+                 subjects=sorted(members))
     return count
