@@ -7,4 +7,4 @@ class JobsConfig(AppConfig):
     verbose_name = _("Background work")
 
     def ready(self):
-        from . import messaging  # noqa: F401  (registers the delivery job)
+        from . import backup, messaging  # noqa: F401  (register the nightly backup and the delivery job)

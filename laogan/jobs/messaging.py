@@ -29,9 +29,14 @@ def queue_message(*, dedupe_key, body, recipient=None, to_address="", channel=Ch
     return message, True
 
 
-@periodic("deliver_messages", every=timezone.timedelta(seconds=30))
+@periodic("deliver_messages", every=timezone.timedelta(seconds=30), atomic=False)
 def deliver_messages(now=None, limit=200):
-    """Send pending messages; each is claimed first so two workers never send one twice."""
+    """Send pending messages; each is claimed first so two workers never send one twice.
+
+    Not one transaction: each claim and each "sent" mark commits on its own, so a worker killed half-way through
+    a batch keeps the messages it sent marked as sent. The one it was sending stays claimed and is sent again once
+    the claim is stale (ten minutes), with the same id (its dedupe_key) so that the gateway can drop the repeat.
+    """
     now = now or timezone.now()
     stale_claim = now - timezone.timedelta(minutes=10)
     pending = Message.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS).filter(

@@ -35,7 +35,10 @@ def run_due_jobs(now=None):
             continue  # another worker took this slot
         error = ""
         try:
-            with transaction.atomic():
+            if job.atomic:
+                with transaction.atomic():
+                    job.func(now=now)
+            else:
                 job.func(now=now)
         except Exception:
             error = traceback.format_exc()

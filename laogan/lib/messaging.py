@@ -29,18 +29,20 @@ class ConsoleBackend:
 
 
 class SmsHttpBackend:
-    """Post to an HTTP SMS gateway: {"to": phone, "text": body}; any non-2xx answer is an error to retry."""
+    """Post to an HTTP SMS gateway: {"to": phone, "text": body, "id": dedupe key}; any non-2xx answer is an error to
+    retry. The id (also sent as the Idempotency-Key header) is the same on every attempt, so a gateway that honours
+    it sends a message retried after a worker crash only once."""
 
     name = "sms_http"
 
     def send(self, message):
         if not message.to_address:
             raise DeliveryError("no phone number")
-        payload = json.dumps({"to": message.to_address, "text": message.body}).encode()
-        request = urllib.request.Request(
-            settings.LAOGAN_SMS_GATEWAY_URL, data=payload, method="POST",
-            headers={"Content-Type": "application/json", "Authorization": f"Bearer {settings.LAOGAN_SMS_GATEWAY_TOKEN}"},
-        )
+        payload = json.dumps({"to": message.to_address, "text": message.body, "id": message.dedupe_key}).encode()
+        headers = {"Content-Type": "application/json", "Authorization": f"Bearer {settings.LAOGAN_SMS_GATEWAY_TOKEN}"}
+        if message.dedupe_key.isascii():
+            headers["Idempotency-Key"] = message.dedupe_key
+        request = urllib.request.Request(settings.LAOGAN_SMS_GATEWAY_URL, data=payload, method="POST", headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 if not 200 <= response.status < 300:
