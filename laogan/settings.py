@@ -124,6 +124,9 @@ INSTALLED_APPS = [
     "laogan.services",
     "laogan.liaison",
     "laogan.cases",
+    "laogan.activities",
+    "laogan.learning",
+    "laogan.scale",
 ]
 
 MIDDLEWARE = [
@@ -202,6 +205,13 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+# Roles that must log in with a one-time code (TOTP) as well as the password, e.g. "admin,secretary". Anyone may
+# switch it on for themselves, and an admin can require it of one user.
+LAOGAN_TOTP_REQUIRED_ROLES = env_list("LAOGAN_TOTP_REQUIRED_ROLES")
+# Audit entries older than this many days are removed by the nightly purge (never fewer than 180).
+LAOGAN_AUDIT_RETENTION_DAYS = env_int("LAOGAN_AUDIT_RETENTION_DAYS", 3 * 365)
+if LAOGAN_AUDIT_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured("LAOGAN_AUDIT_RETENTION_DAYS must be at least 180 (等保: audit kept six months)")
 SESSION_COOKIE_AGE = env_int("LAOGAN_SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # the 30-minute limit counts from the last request, not from log-in
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -243,6 +253,11 @@ LAOGAN_MAX_PHOTO_BYTES = env_int("LAOGAN_MAX_PHOTO_BYTES", 8 * 1024 * 1024)
 
 # The worker writes a heartbeat; pages warn when it is older than this.
 LAOGAN_WORKER_STALE_SECONDS = env_int("LAOGAN_WORKER_STALE_SECONDS", 300)
+# Nightly backups by the worker (jobs/backup.py): one archive a day from this hour (local time), the newest KEEP
+# kept; KEEP=0 turns them off.
+LAOGAN_BACKUP_DIR = Path(env_str("LAOGAN_BACKUP_DIR") or DATA_DIR / "backups")
+LAOGAN_BACKUP_KEEP = env_int("LAOGAN_BACKUP_KEEP", 7)
+LAOGAN_BACKUP_HOUR = env_int("LAOGAN_BACKUP_HOUR", 2)
 LAOGAN_SERVICE_HOTLINE = env_str("LAOGAN_SERVICE_HOTLINE", "0771-3100000")
 
 # Messages: database (outbox only, the default), console, or sms_http (posts to the gateway below).

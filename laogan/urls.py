@@ -9,5 +9,7 @@ urlpatterns = [
     path("liaison/", include("laogan.liaison.urls")),
     path("surveys/", include("laogan.surveys.urls")),
     path("cases/", include("laogan.cases.urls")),
+    path("activities/", include("laogan.activities.urls")),
+    path("learning/", include("laogan.learning.urls")),
     path("", include("laogan.jobs.urls")),
 ]
