@@ -372,12 +372,19 @@ def rules_view(request):
     centre = _centre_for(request)
     stored = VisitRules.objects.filter(centre=centre).first()
     if request.method == "POST":
-        rules = stored or planning.rules_for(centre)
+        # Unsaved defaults until the form is valid: a refused form stores nothing (not even the default rules).
+        rules = stored or VisitRules(centre=centre)
         before = {f: getattr(rules, f) for f in RulesForm.Meta.fields}
         form = RulesForm(request.POST, instance=rules)
         if form.is_valid():
             changed = [f for f in form.changed_data if f in RulesForm.Meta.fields]
-            actions.do_save_rules(form.save(commit=False), fields=changed, before=before, acting_user=request.user,
+            if stored is None:  # the first save stores the defaults with their festivals, then the changes
+                rules = planning.rules_for(centre)
+                for f in changed:
+                    setattr(rules, f, form.cleaned_data[f])
+            else:
+                rules = form.save(commit=False)
+            actions.do_save_rules(rules, fields=changed, before=before, acting_user=request.user,
                                   ip=client_ip(request))
             messages.success(request, _("The visit rules are saved; coming visits are planned by them."))
             return redirect(reverse("visit_rules") + "?" + urlencode({"centre": centre.code}))
