@@ -68,5 +68,26 @@ test-postgres:
 	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; echo; \
 	fi
 
+# Benchmark suite (docs/PERFORMANCE.md): make bench MEMBERS=100000 DB=sqlite|postgres IMPORT_ROWS=100000 REPEATS=5
+MEMBERS ?= 100000
+DB ?= sqlite
+IMPORT_ROWS ?= 100000
+REPEATS ?= 5
+PEER_REPEATS ?= 1
+CLIENTS ?= 20
+DURATION ?= 10
+BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/laogan_bench
+BENCH_ARGS ?=
+
+bench: install
+	@$(PY) -c 'import import_export' 2>/dev/null || $(PY) -m pip install -q -e '.[bench]'
+	@command -v wrk >/dev/null || { command -v apt-get >/dev/null && \
+	  SUDO=$$([ $$(id -u) -eq 0 ] || echo sudo) && \
+	  { $$SUDO apt-get install -y -q wrk >/dev/null 2>&1 || { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q wrk >/dev/null; }; }; } || \
+	  echo "wrk is not installed: the HTTP measures use the suite's own threaded client"
+	env -u DATABASE_URL $(PY) bench/run.py --members $(MEMBERS) --db $(DB) --pg-url "$(BENCH_PG_URL)" \
+	  --import-rows $(IMPORT_ROWS) --repeats $(REPEATS) --peer-repeats $(PEER_REPEATS) --clients $(CLIENTS) \
+	  --duration $(DURATION) $(BENCH_ARGS)
+
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var bench/var

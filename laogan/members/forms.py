@@ -7,10 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from laogan.accounts.models import Unit, UnitKind
 from laogan.lib import idcard
 from laogan.lib.images import clean_photo
+from laogan.lib.forms import DATE
 
 from .models import Category, EventKind, Member, PhoneLabel, Status, validate_phone
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class MemberForm(forms.ModelForm):
@@ -84,6 +83,9 @@ def formset_rows(formset):
     return [f.cleaned_data for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
 
 
+GROUP_CHOICES_MAX = 300
+
+
 class MemberFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False,
                         widget=forms.SearchInput(attrs={"placeholder": _("Name, pinyin, initials, phone or ID suffix"), "autocomplete": "off"}))
@@ -93,7 +95,17 @@ class MemberFilterForm(forms.Form):
 
     def __init__(self, *args, acting_user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = Unit.objects.visible_to(acting_user).filter(kind__in=[UnitKind.GROUP, UnitKind.BRANCH])
+        units = Unit.objects.visible_to(acting_user)
+        groups = units.filter(kind__in=[UnitKind.GROUP, UnitKind.BRANCH])
+        # Only a bureau can hold that many, so the count costs no query on a centre's pages.
+        if acting_user.unit_id and acting_user.unit.kind == UnitKind.BUREAU and groups.count() > GROUP_CHOICES_MAX:
+            # A bureau sees thousands of groups (43,000 in a province of 10^6): as options they made the page 2 MB
+            # and 3 s to render. It chooses a centre instead; in_unit() filters by any unit's subtree.
+            self.fields["group"].queryset = units.filter(kind=UnitKind.CENTRE)
+            self.fields["group"].label = UnitKind.CENTRE.label
+            self.fields["group"].empty_label = _("All centres")
+        else:
+            self.fields["group"].queryset = groups
 
     def filter(self, members):
         if not self.is_valid():

@@ -70,10 +70,12 @@ class MemberQuerySet(models.QuerySet):
             if len(q) < 4:
                 return self.none()
             last4 = q[-4:]
-            by_id = models.Q(id_number_last4=last4)
-            by_phone = models.Q(pk__in=MemberPhone.objects.filter(last4=last4).values("member_id"))
-            by_phone |= models.Q(pk__in=Contact.objects.filter(phone_last4=last4).values("member_id"))
-            matches = self.filter(by_id | by_phone)
+            # One union of three index lookups: as "last4 = x OR pk IN (…) OR pk IN (…)" PostgreSQL scanned every
+            # member in scope to test the OR (20 ms at 10^4 members, growing with the table).
+            by_id = Member.objects.filter(id_number_last4=last4).values("pk")
+            by_phone = MemberPhone.objects.filter(last4=last4).values("member_id")
+            by_contact = Contact.objects.filter(phone_last4=last4).values("member_id")
+            matches = self.filter(pk__in=by_id.union(by_phone, by_contact))
             if len(q) > 4:
                 # The numbers are encrypted, so the longer suffix is checked in Python on the last-4 candidates;
                 # prefetched, so that costs three queries however many candidates share the last four digits.
@@ -83,14 +85,20 @@ class MemberQuerySet(models.QuerySet):
             return matches
         lowered = q.lower()
         if lowered.isascii() and lowered.isalpha():
-            return self.filter(_prefix("name_pinyin", lowered) | _prefix("name_initials", lowered))
+            # A union of two index range scans: as "pinyin range OR initials range" the planner read the whole scope.
+            by_pinyin = Member.objects.filter(_prefix("name_pinyin", lowered)).values("pk")
+            by_initials = Member.objects.filter(_prefix("name_initials", lowered)).values("pk")
+            return self.filter(pk__in=by_pinyin.union(by_initials))
         return self.filter(_prefix("name", q))
 
 
 def _prefix(field, value):
     # A range instead of LIKE: SQLite's LIKE is case-insensitive and skips the index; PostgreSQL's LIKE needs a
     # pattern-ops index under non-C collations. Names and pinyin compare the same way in every collation here.
-    return models.Q(**{f"{field}__gte": value, f"{field}__lt": value + "\U0010ffff"}) | models.Q(**{field: value})
+    # One closed range, not "range OR equal": the OR kept SQLite off the name index, so a name search at 10^5
+    # members scanned the whole scope (110 ms instead of 1 ms). The closed end still finds the exact value where a
+    # collation ignores U+10FFFF.
+    return models.Q(**{f"{field}__gte": value, f"{field}__lte": value + "\U0010ffff"})
 
 
 class Member(models.Model):
