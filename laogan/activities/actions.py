@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from laogan.accounts.actions import record_audit
 from laogan.accounts.models import AuditAction
@@ -334,9 +335,9 @@ def do_record_suggestion(*, centre, text, field, received_on, member=None, group
 
 
 TRANSITIONS = {
-    "forward": ({SuggestionStatus.RECEIVED}, _("Only a suggestion just received can be forwarded; this one is “%(status)s”.")),
-    "answer": ({SuggestionStatus.FORWARDED}, _("Only a forwarded suggestion can get its reply; this one is “%(status)s”.")),
-    "decide": ({SuggestionStatus.ANSWERED}, _("Adoption is decided once the reply is in; this one is “%(status)s”.")),
+    "forward": ({SuggestionStatus.RECEIVED}, gettext_lazy("Only a suggestion just received can be forwarded; this one is “%(status)s”.")),
+    "answer": ({SuggestionStatus.FORWARDED}, gettext_lazy("Only a forwarded suggestion can get its reply; this one is “%(status)s”.")),
+    "decide": ({SuggestionStatus.ANSWERED}, gettext_lazy("Adoption is decided once the reply is in; this one is “%(status)s”.")),
 }
 
 

@@ -15,6 +15,7 @@ from laogan.accounts.actions import client_ip, record_audit
 from laogan.accounts.models import AuditAction, Unit, UnitKind
 from laogan.members.models import Member
 from laogan.lib.forms import add_errors
+from laogan.reports.scope import year_for
 
 from . import actions, booklet, grid
 from .forms import ConsentForm, GoodDeedForm, HandOutForm, MaterialForm, ReadingForm, ReflectionForm
@@ -55,16 +56,6 @@ def _unit_for(request):
     return unit
 
 
-def _year(request):
-    today = timezone.localdate()
-    raw = request.GET.get("year", "")
-    if not raw:
-        return today.year
-    if not raw.isdigit() or not 2000 <= int(raw) <= today.year + 1:
-        raise Http404
-    return int(raw)
-
-
 def _years():
     this = timezone.localdate().year
     return list(range(this, this - 6, -1))
@@ -101,7 +92,7 @@ def _materials_for(member, user):
 def grid_view(request):
     """The year's 三个一 for a centre, branch or party group: one row per member, in group and name order."""
     _require_see(request)
-    unit, year = _unit_for(request), _year(request)
+    unit, year = _unit_for(request), year_for(request)
     result = grid.build(request.user, unit, year)
     context = {"grid": result, "totals": result.totals, "unit": unit, "year": year, "years": _years(),
                "units": _units(request), "may_record": may_record(request.user)}
@@ -110,7 +101,7 @@ def grid_view(request):
 
 def member_year(request, pk):
     _require_see(request)
-    member, year = _get_member(request, pk), _year(request)
+    member, year = _get_member(request, pk), year_for(request)
     context = {
         "member": member, "year": year, "years": _years(), "may_record": may_record(request.user),
         "readings": BookReading.objects.filter(member=member, year=year).select_related("material"),
@@ -198,7 +189,7 @@ def delete_record(request, kind, pk):
 def reflection_list(request):
     """The year's reflections of a unit, with consent, and the special issue built from the ticked ones."""
     _require_see(request)
-    unit, year = _unit_for(request), _year(request)
+    unit, year = _unit_for(request), year_for(request)
     rows = (Reflection.objects.visible_to(request.user).in_unit(unit).in_year(year).select_related("member__unit")
             .order_by("unit_path", "member__name_pinyin", "written_on", "pk"))
     rows = list(rows)
@@ -247,7 +238,7 @@ def reflection_file(request, pk):
 def special_issue(request):
     """Download the special issue of a unit's year as a PDF (the ticked reflections, or all consented ones)."""
     _require_see(request)
-    unit, year = _unit_for(request), _year(request)
+    unit, year = _unit_for(request), year_for(request)
     ids = [int(i) for i in request.GET.getlist("r") if i.isdigit()] or None
     rows = booklet.reflections_for(unit, year, user=request.user, ids=ids)
     title = (request.GET.get("title") or "").strip()[:60]

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from laogan.accounts.actions import client_ip, record_audit
 from laogan.accounts.models import AuditAction, Unit, UnitKind, User, subtree_q
 from laogan.members.models import Member
+from laogan.reports.scope import year_for
 
 from . import actions, ledger, planning
 from .forms import (
@@ -77,16 +78,6 @@ def _centre_for(request):
     if centre is None:
         raise Http404
     return centre
-
-
-def _year(request):
-    today = timezone.localdate()
-    raw = request.GET.get("year", "")
-    if not raw:
-        return today.year
-    if not raw.isdigit() or not 2000 <= int(raw) <= today.year + 1:
-        raise Http404
-    return int(raw)
 
 
 # -- work lists ----------------------------------------------------------------------------------------------------
@@ -312,7 +303,7 @@ def _require_ledger(request):
 
 def ledger_view(request):
     _require_ledger(request)
-    centre, year = _centre_for(request), _year(request)
+    centre, year = _centre_for(request), year_for(request)
     page = Paginator(ledger.entries(centre, year).order_by("-date", "-id"), 50).get_page(request.GET.get("page"))
     s = ledger.summary(centre, year)
     context = {"summary": s, "centre": centre, "year": year, "page": page,
@@ -323,7 +314,7 @@ def ledger_view(request):
 
 def ledger_export(request):
     _require_ledger(request)
-    centre, year = _centre_for(request), _year(request)
+    centre, year = _centre_for(request), year_for(request)
     content = ledger.workbook(centre, year)
     record_audit(request.user, AuditAction.EXPORT, centre, detail=f"visits money ledger {year} xlsx", ip=client_ip(request))
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -334,7 +325,7 @@ def ledger_export(request):
 @require_POST
 def ledger_budget(request):
     _require_ledger(request)
-    centre, year = _centre_for(request), _year(request)
+    centre, year = _centre_for(request), year_for(request)
     form = BudgetForm(request.POST)
     if form.is_valid():
         actions.do_set_budget(centre, year, form.cleaned_data["amount"], acting_user=request.user, ip=client_ip(request))

@@ -12,20 +12,11 @@ from django.views.decorators.http import require_POST
 
 from laogan.accounts.actions import client_ip
 from laogan.lib.forms import add_errors
+from laogan.reports.scope import year_for
 
 from .. import access, actions
 from ..forms import ActivityForm, PhotosField, SeriesForm
 from ..models import Activity, ActivitySeries, KindGroup, Participation, Presence
-
-
-def _year(request):
-    today = timezone.localdate()
-    raw = request.GET.get("year", "")
-    if not raw:
-        return today.year
-    if not raw.isdigit() or not 2000 <= int(raw) <= today.year + 1:
-        raise Http404
-    return int(raw)
 
 
 def with_counts(activities):
@@ -36,7 +27,7 @@ def with_counts(activities):
 
 def activity_list(request):
     access.require_reader(request)
-    year, today = _year(request), timezone.localdate()
+    year, today = year_for(request), timezone.localdate()
     activities = Activity.objects.visible_to(request.user).filter(date__year=year).select_related("unit")
     group = request.GET.get("group", "")
     if group in KindGroup.values:

@@ -17,8 +17,7 @@ from .. import access, actions
 from ..forms import AnswerForm, DecideForm, ForwardForm, SuggestionForm
 from ..models import FIELD_CHOICES, Suggestion, SuggestionStatus
 from laogan.lib.forms import add_errors
-
-from .activities import _year
+from laogan.reports.scope import year_for
 
 STATES = ["open", "overdue", *SuggestionStatus.values, "all"]
 
@@ -122,7 +121,7 @@ def decide(request, pk):
 def yearly(request):
     """The year's suggestions by field and by where each stands, every cell linked to its list."""
     access.require_reader(request)
-    year = _year(request)
+    year = year_for(request)
     counts = {(r["field"], r["status"]): r["n"] for r in Suggestion.objects.visible_to(request.user)
               .filter(received_on__year=year).order_by().values("field", "status").annotate(n=Count("pk"))}
     statuses = SuggestionStatus.choices
