@@ -97,7 +97,7 @@ def _hardship(centre, secretary, today):
                                         summary=event.notes or "家庭困难", opened_on=event.date)
         if case.help.exists():
             continue
-        actions.do_update_case(case, summary=case.summary, acting_user=secretary,
+        actions.do_update_case(case, summary=case.summary, acting_user=secretary, expected_version=case.version,
                                assessment="老伴住院两周以上，本人行动不便，一日三餐和服药无人照看；子女在外地。"
                                           "需要：临时生活照料、住院期间的送餐，以及一次困难补助。")
         assess = case.steps.get(code="assess")

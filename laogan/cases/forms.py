@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from laogan.lib.documents import clean_attachment
 from laogan.members.models import Member
 from laogan.lib.forms import DATE
+from laogan.lib.locking import VersionedFormMixin
 
 from .actions import case_workers, grantable_users
 from .models import Asks, CareService, CaseType, HelpKind, Kind, NoteKind, Outcome, PartyRole, Satisfaction
@@ -61,7 +62,9 @@ class OpenCaseForm(forms.Form):
                 "check_every_days": d.get("check_every_days") or 30}
 
 
-class EditCaseForm(forms.Form):
+class EditCaseForm(VersionedFormMixin, forms.Form):
+    """The case's description; carries the case's version (`version_of=case`) so a stale save is refused."""
+
     summary = forms.CharField(label=_("What it is about"), max_length=200)
     assessment = forms.CharField(label=_("Assessment and background"), required=False, widget=TEXT)
 

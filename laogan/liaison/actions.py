@@ -10,29 +10,39 @@ from django.utils.translation import gettext as _
 from laogan.accounts.actions import record_audit
 from laogan.accounts.models import AuditAction, Role, User, subtree_q
 from laogan.jobs.messaging import queue_message
+from laogan.lib.locking import StaleEdit, claim, stale_message
 from laogan.members.actions import note_contact
 from laogan.members.models import Member
 
 from . import assignment, cards, roster
-from .models import ActivityPhoto, CardBatch, CardPrint, ContactLog
+from .models import ActivityPhoto, CardBatch, CardPrint, ContactLog, LiaisonPolicy
 
 
 def _name(user):
     return user.display_name if user is not None else None
 
 
-def _save_audited(obj, *, fields, acting_user, ip, audit_fields=None):
-    """Validate and save `obj` (new or changed) and audit it; `fields` are the form's fields."""
+def _save_audited(obj, *, fields, acting_user, ip, audit_fields=None, expected_version=None):
+    """Validate and save `obj` (new or changed) and audit it; `fields` are the form's fields.
+
+    A change needs `expected_version`, the version its edit form was read at: if someone saved the row since,
+    StaleEdit is raised before anything is written (call this inside the action's transaction)."""
     created = obj.pk is None
     before = {}
     if not created:
-        old = type(obj).objects.get(pk=obj.pk)
+        model = type(obj)
+        try:
+            obj.version = claim(model, obj.pk, expected_version)
+        except StaleEdit:
+            stored = model.objects.filter(pk=obj.pk).first()  # named as the others now see it
+            raise StaleEdit(stale_message(getattr(stored, "name", None) or getattr(stored, "title", None))) from None
+        old = model.objects.get(pk=obj.pk)
         before = {f: _plain(getattr(old, f)) for f in fields}
     obj.full_clean()
     if created:
         obj.save()
     else:
-        obj.save(update_fields=fields)
+        obj.save(update_fields=[*fields, "version"])
     after = {f: _plain(getattr(obj, f)) for f in (audit_fields or fields)}
     changes = after if created else {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
     if created or changes:
@@ -62,10 +72,18 @@ def _plain(value):
 POLICY_FIELDS = ["min_caseload", "max_caseload", "contact_days", "priority_contact_days"]
 
 
-def do_save_policy(policy, *, acting_user, ip=None):
-    """Record a centre's caseload bounds and contact intervals."""
+def do_save_policy(policy, *, expected_version, acting_user, ip=None):
+    """Record a centre's caseload bounds and contact intervals.
+
+    `expected_version` is the version the form was read at. The unsaved defaults are version 1: the first save
+    stores them and then claims 1 → 2 like any change, so of two people saving over the defaults the second is
+    refused (StaleEdit) and nothing of theirs is written."""
     with transaction.atomic():
-        return _save_audited(policy, fields=POLICY_FIELDS, acting_user=acting_user, ip=ip)
+        if policy.pk is None:
+            stored, _created = LiaisonPolicy.objects.get_or_create(centre=policy.centre)
+            policy.pk, policy._state.adding = stored.pk, False
+        return _save_audited(policy, fields=POLICY_FIELDS, acting_user=acting_user, ip=ip,
+                             expected_version=expected_version)
 
 
 def do_assign_liaison(member, liaison, *, acting_user, ip=None, detail="assigned by hand"):
@@ -162,28 +180,35 @@ COMMITMENT_FIELDS = ["title", "detail", "due_month", "first_year", "last_year", 
 ACTIVITY_FIELDS = ["commitment", "title", "date", "place", "attendance", "notes"]
 
 
-def do_save_pairing(pairing, *, acting_user, ip=None):
+# Each of these creates a new row, or changes one: a change needs `expected_version`, the version its edit form was
+# read at, and is refused with StaleEdit (nothing written) when someone saved the row since.
+
+def do_save_pairing(pairing, *, acting_user, expected_version=None, ip=None):
     with transaction.atomic():
-        return _save_audited(pairing, fields=PAIRING_FIELDS, acting_user=acting_user, ip=ip)
+        return _save_audited(pairing, fields=PAIRING_FIELDS, acting_user=acting_user, ip=ip,
+                             expected_version=expected_version)
 
 
-def do_save_partner(partner, *, acting_user, ip=None):
+def do_save_partner(partner, *, acting_user, expected_version=None, ip=None):
     with transaction.atomic():
-        return _save_audited(partner, fields=PARTNER_FIELDS, acting_user=acting_user, ip=ip)
+        return _save_audited(partner, fields=PARTNER_FIELDS, acting_user=acting_user, ip=ip,
+                             expected_version=expected_version)
 
 
-def do_save_commitment(commitment, *, acting_user, ip=None):
+def do_save_commitment(commitment, *, acting_user, expected_version=None, ip=None):
     with transaction.atomic():
-        _save_audited(commitment, fields=COMMITMENT_FIELDS, acting_user=acting_user, ip=ip)
+        _save_audited(commitment, fields=COMMITMENT_FIELDS, acting_user=acting_user, ip=ip,
+                      expected_version=expected_version)
     return commitment
 
 
-def do_record_joint_activity(activity, *, photos=(), acting_user, ip=None):
+def do_record_joint_activity(activity, *, photos=(), acting_user, expected_version=None, ip=None):
     """Record (or correct) a joint activity with a partner unit, with photos already cleaned by clean_photo()."""
     with transaction.atomic():
         if activity.pk is None:
             activity.recorded_by = acting_user
-        _save_audited(activity, fields=ACTIVITY_FIELDS, acting_user=acting_user, ip=ip)
+        _save_audited(activity, fields=ACTIVITY_FIELDS, acting_user=acting_user, ip=ip,
+                      expected_version=expected_version)
         do_add_activity_photos(activity, photos, acting_user=acting_user, ip=ip)
     return activity
 

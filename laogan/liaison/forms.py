@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from laogan.accounts.models import Unit, UnitKind
 from laogan.lib.images import clean_photo
+from laogan.lib.locking import VersionedFormMixin
 from laogan.members.models import validate_phone
 from laogan.lib.forms import DATE
 
@@ -26,7 +27,7 @@ class LiaisonMultipleChoiceField(forms.ModelMultipleChoiceField):
         return obj.display_name
 
 
-class PolicyForm(forms.ModelForm):
+class PolicyForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = LiaisonPolicy
         fields = ["min_caseload", "max_caseload", "contact_days", "priority_contact_days"]
@@ -71,7 +72,7 @@ def centre_units(centre):
     return Unit.objects.subtree(centre).exclude(kind=UnitKind.BUREAU)
 
 
-class PairingForm(forms.ModelForm):
+class PairingForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = GroupPairing
         fields = ["first_name", "first_unit", "first_side", "second_name", "second_unit", "second_side",
@@ -86,7 +87,7 @@ class PairingForm(forms.ModelForm):
             self.fields[name].queryset = centre_units(centre)
 
 
-class PartnerForm(forms.ModelForm):
+class PartnerForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = PartnerUnit
         fields = ["name", "contact_person", "contact_post", "work_phone", "mobile", "address", "notes", "sort_order"]
@@ -107,7 +108,7 @@ class PartnerForm(forms.ModelForm):
         return self._phone("mobile")
 
 
-class CommitmentForm(forms.ModelForm):
+class CommitmentForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Commitment
         fields = ["title", "detail", "due_month", "first_year", "last_year", "sort_order"]
@@ -139,7 +140,7 @@ class PhotosField(forms.FileField):
         return [clean_photo(super(PhotosField, self).clean(f), max_bytes=settings.LAOGAN_MAX_PHOTO_BYTES) for f in files]
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(VersionedFormMixin, forms.ModelForm):
     photos = PhotosField(label=_("Photos"), required=False)
 
     class Meta:

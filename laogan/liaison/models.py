@@ -38,6 +38,9 @@ class LiaisonPolicy(models.Model):
     priority_contact_days = models.PositiveSmallIntegerField(
         _("in hospital or living alone: contact at least every (days)"), default=7)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking (lib/locking.py). The unsaved defaults count as version 1, which is what the row starts at
+    # when the first save stores them: that save claims 1 → 2, so a second form read off the defaults is stale.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = CentreScopedQuerySet.as_manager()
 
@@ -133,6 +136,8 @@ class GroupPairing(models.Model):
     ended_on = models.DateField(_("until"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Optimistic locking: a stale edit form is refused instead of overwriting someone's change (lib/locking.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = CentreScopedQuerySet.as_manager()
 
@@ -178,6 +183,8 @@ class PartnerUnit(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Optimistic locking: a stale edit form is refused instead of overwriting someone's change (lib/locking.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = CentreScopedQuerySet.as_manager()
 
@@ -217,6 +224,8 @@ class Commitment(models.Model):
     last_year = models.PositiveSmallIntegerField(_("until year"), null=True, blank=True,
                                                  help_text=_("Leave empty while the commitment stands."))
     sort_order = models.PositiveIntegerField(_("order"), default=0)
+    # Optimistic locking: a stale edit form is refused instead of overwriting someone's change (lib/locking.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = CommitmentQuerySet.as_manager()
 
@@ -251,6 +260,8 @@ class JointActivity(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     recorded_by = models.ForeignKey("accounts.User", models.SET_NULL, null=True, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # Optimistic locking: a stale edit form is refused instead of overwriting someone's change (lib/locking.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-date", "-id"]

@@ -17,6 +17,7 @@ from laogan.accounts.models import AuditAction, UnitKind
 from laogan.jobs.messaging import queue_message
 from laogan.jobs.models import Channel as MessageChannel
 from laogan.jobs.models import Message
+from laogan.lib.locking import StaleEdit, claim  # noqa: F401 (StaleEdit: one import point)
 from laogan.members.models import Member, PhoneLabel
 
 from . import codes
@@ -65,11 +66,15 @@ def do_create_survey(*, audience, title, opens_on, closes_on, acting_user, intro
     return survey
 
 
-def do_update_survey(survey, *, acting_user, ip=None, **fields):
+def do_update_survey(survey, *, expected_version, acting_user, ip=None, **fields):
     """Change a survey. Changing the audience or the anonymity settings is refused once answers have arrived, and
-    before that voids the codes issued so far (they were issued under the old settings)."""
+    before that voids the codes issued so far (they were issued under the old settings).
+
+    `expected_version` is the survey's version when the edit form was read: if someone saved or closed the survey
+    since, StaleEdit is raised and nothing changes."""
     with transaction.atomic():
         survey = Survey.objects.select_for_update().get(pk=survey.pk)
+        survey.version = claim(Survey, survey.pk, expected_version, name=survey.title)
         before = {k: _plain(getattr(survey, k)) for k in fields}
         changed = {k for k, v in fields.items() if getattr(survey, k) != v}
         sensitive = changed & {"audience", "record_group", "min_group_size"}
@@ -78,7 +83,7 @@ def do_update_survey(survey, *, acting_user, ip=None, **fields):
         for k, v in fields.items():
             setattr(survey, k, v)
         survey.full_clean(exclude=["centre", "unit_path"])
-        survey.save(update_fields=list(fields))
+        survey.save(update_fields=[*fields, "version"])
         voided = _void_all(survey) if sensitive else 0
         changes = diff(before, {k: _plain(v) for k, v in fields.items()})
         if voided:
@@ -91,8 +96,9 @@ def do_close_survey(survey, *, acting_user, on=None, ip=None):
     """Close the survey now: no more answers, results may be shown, codes in the outbox are scrubbed."""
     on = on or localdate()
     with transaction.atomic():
+        # Closing moves the last day, which the edit form also carries: an edit form read before is now stale.
         if Survey.objects.filter(pk=survey.pk, closed_on__isnull=True).update(
-                closed_on=on, closes_on=min(survey.closes_on, on)) != 1:
+                closed_on=on, closes_on=min(survey.closes_on, on), version=F("version") + 1) != 1:
             return survey
         survey.refresh_from_db()
         scrub_code_messages(survey.pk, only_sent=False)

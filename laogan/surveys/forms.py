@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from laogan.accounts.models import Unit, UnitKind, subtree_q
 from laogan.members.models import Member
 from laogan.lib.forms import DATE
+from laogan.lib.locking import VersionedFormMixin
 
 from .blueprints import BLUEPRINTS
 from .models import SCALE_LEVELS, Channel, IssueChannel, Question, QuestionKind, Survey
@@ -13,7 +14,7 @@ def audience_units(user):
     return Unit.objects.visible_to(user).filter(kind__in=[UnitKind.CENTRE, UnitKind.BRANCH, UnitKind.GROUP])
 
 
-class SurveyForm(forms.ModelForm):
+class SurveyForm(VersionedFormMixin, forms.ModelForm):
     blueprint = forms.ChoiceField(label=_("Questions"), required=False,
                                   help_text=_("Start from a shipped questionnaire, or with no questions."))
 

@@ -122,6 +122,8 @@ class Survey(models.Model):
     frozen = models.BooleanField(default=False, editable=False)
     created_by = models.ForeignKey("accounts.User", models.SET_NULL, null=True, blank=True, related_name="+", editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Optimistic locking: a stale edit form is refused instead of overwriting someone's change (lib/locking.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = SurveyQuerySet.as_manager()
 

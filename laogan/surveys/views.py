@@ -99,10 +99,16 @@ def survey_create(request):
 def survey_edit(request, pk):
     survey = _get_survey_for_user(request, pk, manage=True)
     form = SurveyForm(request.POST or None, instance=survey, acting_user=request.user)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.changed_data if name in form.fields}
+        fields = {name: form.cleaned_data[name] for name in form.changed_data if name in SurveyForm.Meta.fields}
         try:
-            survey, voided = actions.do_update_survey(survey, acting_user=request.user, ip=client_ip(request), **fields)
+            survey, voided = actions.do_update_survey(survey, expected_version=form.expected_version,
+                                                      acting_user=request.user, ip=client_ip(request), **fields)
+        except actions.StaleEdit as e:
+            # Nothing was saved; what was typed stays in the form, with the version it was read at.
+            messages.error(request, str(e))
+            status = 409
         except ValidationError as e:
             add_errors(form, e)
         else:
@@ -110,7 +116,7 @@ def survey_edit(request, pk):
                 messages.warning(request, _("%(n)s codes issued under the old settings were voided: issue new ones.") % {"n": voided})
             messages.success(request, _("Survey saved."))
             return redirect(survey)
-    return render(request, "surveys/survey_form.html", {"form": form, "survey": survey})
+    return render(request, "surveys/survey_form.html", {"form": form, "survey": survey}, status=status)
 
 
 def survey_detail(request, pk):

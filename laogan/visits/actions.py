@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 
 from laogan.accounts.actions import record_audit
 from laogan.accounts.models import PATH_WIDTH, AuditAction
+from laogan.lib.locking import StaleEdit, claim  # noqa: F401 (StaleEdit: one import point)
 from laogan.members.actions import note_contact
 from laogan.members.models import Member
 
 from . import planning
 from .models import (
-    FULFILLING_FORMS, Budget, CancelCause, MoneyEntry, MoneyKind, Occasion, PlannedVisit, PlanStatus, VisitAttendance,
-    VisitForm, VisitPhoto, VisitRecord,
+    FULFILLING_FORMS, Budget, CancelCause, Festival, MoneyEntry, MoneyKind, Occasion, PlannedVisit, PlanStatus,
+    VisitAttendance, VisitForm, VisitPhoto, VisitRecord, VisitRules,
 )
 
 CENT = Decimal("0.01")
@@ -230,22 +231,37 @@ def do_set_budget(centre, year, amount, *, acting_user, ip=None):
     return budget
 
 
-def do_save_rules(rules, *, fields, acting_user, before, ip=None):
-    """Save changed visit rules and re-plan the centre's coming visits by them."""
+def do_save_rules(centre, *, values, expected_version, acting_user, ip=None):
+    """Save a centre's visit rules (`values`: field → value, as the form gave them) and re-plan its coming visits.
+
+    `expected_version` is the version the form was read at; unsaved defaults are version 1, like a row stored with
+    them. The first save stores the defaults with their festivals, then the changes. If someone saved the rules
+    since the form was read, StaleEdit is raised and nothing is stored (not even the defaults)."""
     with transaction.atomic():
-        rules.save(update_fields=[*fields, "updated_at"])
-        changes = {f: [before.get(f), getattr(rules, f)] for f in fields if before.get(f) != getattr(rules, f)}
-        record_audit(acting_user, AuditAction.UPDATE, rules, unit_path=rules.centre.path, changes=changes, ip=ip)
+        rules = planning.rules_for(centre)
+        before = {f: getattr(rules, f) for f in values}
+        rules.version = claim(VisitRules, rules.pk, expected_version)
+        for field, value in values.items():
+            setattr(rules, field, value)
+        rules.save(update_fields=[*values, "version", "updated_at"])
+        changes = {f: [before[f], v] for f, v in values.items() if before[f] != v}
+        record_audit(acting_user, AuditAction.UPDATE, rules, unit_path=centre.path, changes=changes, ip=ip)
         today = timezone.localdate()
-        planning.plan(*planning.daily_range(today), org=rules.centre, today=today)
+        planning.plan(*planning.daily_range(today), org=centre, today=today)
     return rules
 
 
-def do_save_festival(festival, *, acting_user, before=None, ip=None):
-    """Create or change a festival of a centre and re-plan the centre's coming festival visits."""
+def do_save_festival(festival, *, acting_user, before=None, expected_version=None, ip=None):
+    """Create or change a festival of a centre and re-plan the centre's coming festival visits.
+
+    A change needs `expected_version`, the version its form was read at: if someone saved the festival since,
+    StaleEdit is raised and nothing changes."""
     with transaction.atomic():
-        festival.full_clean()
+        planning.rules_for(festival.centre)  # a centre's first festival of its own joins the shipped ones
         created = festival.pk is None
+        if not created:
+            festival.version = claim(Festival, festival.pk, expected_version, name=(before or {}).get("name"))
+        festival.full_clean()
         festival.save()
         after = {f: getattr(festival, f) for f in ("name", "calendar", "month", "day", "window_days", "gatherings_count", "active")}
         changes = after if created else {k: [before.get(k), v] for k, v in after.items() if (before or {}).get(k) != v}

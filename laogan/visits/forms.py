@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from laogan.accounts.models import User, subtree_q
 from laogan.lib.images import clean_photo
+from laogan.lib.locking import VersionedFormMixin
 from laogan.members.models import Member
 
 from .models import Festival, Occasion, PlannedVisit, VisitForm, VisitRules
@@ -128,7 +129,7 @@ class ReverseForm(forms.Form):
     reason = forms.CharField(label=_("Why is this entry reversed?"), max_length=200)
 
 
-class RulesForm(forms.ModelForm):
+class RulesForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = VisitRules
         fields = ["age_reckoning", "milestone_ages", "yearly_milestones_from", "birthday_window_days",
@@ -148,7 +149,7 @@ class RulesForm(forms.ModelForm):
         return value
 
 
-class FestivalForm(forms.ModelForm):
+class FestivalForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Festival
         fields = ["name", "calendar", "month", "day", "window_days", "gatherings_count", "active"]

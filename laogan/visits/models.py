@@ -48,6 +48,9 @@ class VisitRules(models.Model):
     hardship_days = models.PositiveSmallIntegerField(_("visit within days of a hardship report"), default=3)
     reminder_days = models.PositiveSmallIntegerField(_("remind the liaison days before"), default=3)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking (lib/locking.py). Unsaved defaults count as version 1, which is what a row stored with the
+    # defaults (by the planner or a first save) starts at: the first save claims 1 → 2 whoever stored the row.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("visit rules")
@@ -98,6 +101,8 @@ class Festival(models.Model):
                                            help_text=_("座谈会, 茶话会: members who attended need no home visit."))
     active = models.BooleanField(_("active"), default=True)
     order = models.PositiveSmallIntegerField(default=0)
+    # Optimistic locking: a stale edit form is refused instead of overwriting someone's change (lib/locking.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["centre", "order", "id"]

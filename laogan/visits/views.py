@@ -18,7 +18,7 @@ from laogan.accounts.models import AuditAction, Unit, UnitKind, User, subtree_q
 from laogan.members.models import Member
 from laogan.reports.scope import year_for
 
-from . import actions, ledger, planning
+from . import actions, ledger
 from .forms import (
     AttendeesForm, BudgetForm, CancelForm, FestivalForm, GiftFormSet, RecordVisitForm, ReverseForm, RulesForm,
     gift_lines, planned_choices,
@@ -362,30 +362,28 @@ def rules_view(request):
     _require_rules(request)
     centre = _centre_for(request)
     stored = VisitRules.objects.filter(centre=centre).first()
+    status = 200
     if request.method == "POST":
         # Unsaved defaults until the form is valid: a refused form stores nothing (not even the default rules).
-        rules = stored or VisitRules(centre=centre)
-        before = {f: getattr(rules, f) for f in RulesForm.Meta.fields}
-        form = RulesForm(request.POST, instance=rules)
+        form = RulesForm(request.POST, instance=stored or VisitRules(centre=centre))
         if form.is_valid():
-            changed = [f for f in form.changed_data if f in RulesForm.Meta.fields]
-            if stored is None:  # the first save stores the defaults with their festivals, then the changes
-                rules = planning.rules_for(centre)
-                for f in changed:
-                    setattr(rules, f, form.cleaned_data[f])
+            try:
+                actions.do_save_rules(centre, values={f: form.cleaned_data[f] for f in RulesForm.Meta.fields},
+                                      expected_version=form.expected_version, acting_user=request.user,
+                                      ip=client_ip(request))
+            except actions.StaleEdit as e:
+                messages.error(request, str(e))
+                status = 409
             else:
-                rules = form.save(commit=False)
-            actions.do_save_rules(rules, fields=changed, before=before, acting_user=request.user,
-                                  ip=client_ip(request))
-            messages.success(request, _("The visit rules are saved; coming visits are planned by them."))
-            return redirect(reverse("visit_rules") + "?" + urlencode({"centre": centre.code}))
+                messages.success(request, _("The visit rules are saved; coming visits are planned by them."))
+                return redirect(reverse("visit_rules") + "?" + urlencode({"centre": centre.code}))
     else:
         # Reading the page writes nothing: a centre without stored rules sees the defaults it would get.
         form = RulesForm(instance=stored or VisitRules(centre=centre))
     festivals = list(Festival.objects.filter(centre=centre)) if stored else []
     context = {"form": form, "centre": centre, "festivals": festivals, "stored": stored is not None,
                "defaults": DEFAULT_FESTIVALS}
-    return render(request, "visits/rules.html", context)
+    return render(request, "visits/rules.html", context, status=status)
 
 
 def festival_edit(request, pk=None):
@@ -399,13 +397,18 @@ def festival_edit(request, pk=None):
             raise Http404
         centre, before = festival.centre, {f: getattr(festival, f) for f in FestivalForm.Meta.fields}
     form = FestivalForm(request.POST or None, instance=festival)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        planning.rules_for(centre)
         try:
-            actions.do_save_festival(form.save(commit=False), before=before, acting_user=request.user, ip=client_ip(request))
+            actions.do_save_festival(form.save(commit=False), before=before, expected_version=form.expected_version,
+                                     acting_user=request.user, ip=client_ip(request))
+        except actions.StaleEdit as e:
+            messages.error(request, str(e))
+            status = 409
         except ValidationError as e:
             form.add_error(None, e)
         else:
             messages.success(request, _("The festival is saved; coming festival visits are planned by it."))
             return redirect(reverse("visit_rules") + "?" + urlencode({"centre": centre.code}))
-    return render(request, "visits/festival_form.html", {"form": form, "festival": festival, "centre": centre})
+    return render(request, "visits/festival_form.html", {"form": form, "festival": festival, "centre": centre},
+                  status=status)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from laogan.accounts.actions import record_audit
 from laogan.accounts.models import AuditAction, Role, User
 from laogan.jobs.messaging import queue_message
+from laogan.lib.locking import StaleEdit, claim  # noqa: F401 (StaleEdit: one import point)
 from laogan.members.actions import do_record_life_event, note_contact
 from laogan.members.models import EventKind, Member, Status as MemberStatus, validate_phone
 
@@ -112,15 +113,19 @@ def do_open_case(member, *, case_type, acting_user, summary="", assessment="", o
     return case
 
 
-def do_update_case(case, *, summary, assessment, acting_user, ip=None):
-    """Change what a case is about and its assessment (the need as understood after the first visit)."""
+def do_update_case(case, *, summary, assessment, expected_version, acting_user, ip=None):
+    """Change what a case is about and its assessment (the need as understood after the first visit).
+
+    `expected_version` is the case's version when the edit form was read: if someone saved the description since,
+    StaleEdit is raised and nothing changes."""
+    if not summary.strip():
+        raise ValidationError({"summary": _("Say what the case is about.")})
     with transaction.atomic():
         case = _lock(case)
-        if not summary.strip():
-            raise ValidationError({"summary": _("Say what the case is about.")})
+        case.version = claim(Case, case.pk, expected_version)
         changed = [f for f, v in (("summary", summary.strip()), ("assessment", assessment.strip())) if getattr(case, f) != v]
         case.summary, case.assessment = summary.strip(), assessment.strip()
-        case.save(update_fields=["summary", "assessment", "updated_at"])
+        case.save(update_fields=["summary", "assessment", "version", "updated_at"])
         if changed:
             record_audit(acting_user, AuditAction.UPDATE, case, ip=ip, unit_path=case.unit_path,
                          changes={"changed": changed})

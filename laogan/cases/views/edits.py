@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from laogan.accounts.actions import client_ip, record_audit
 from laogan.accounts.models import AuditAction
 from laogan.lib.forms import add_errors
+from laogan.lib.locking import StaleEdit
 
 from .. import actions
 from ..access import get_case_for_user, is_worker
@@ -40,6 +41,10 @@ def _run(request, case, form, key, run, anchor="", success=None):
     if form.is_valid():
         try:
             run(form.cleaned_data)
+        except StaleEdit as e:
+            # Someone saved the case since the form was read: nothing was written; what was typed stays in the form.
+            messages.error(request, str(e))
+            return case_detail(request, case.pk, bound={key: form}, status=409)
         except ValidationError as e:
             add_errors(form, e)
         else:
@@ -51,9 +56,10 @@ def _run(request, case, form, key, run, anchor="", success=None):
 @require_POST
 def edit(request, pk):
     case = _case_for_work(request, pk)
-    form = EditCaseForm(request.POST, prefix="edit")
+    form = EditCaseForm(request.POST, prefix="edit", version_of=case)
     return _run(request, case, form, "edit", lambda d: actions.do_update_case(
-        case, summary=d["summary"], assessment=d["assessment"], acting_user=request.user, ip=client_ip(request)))
+        case, summary=d["summary"], assessment=d["assessment"], expected_version=form.expected_version,
+        acting_user=request.user, ip=client_ip(request)))
 
 
 @require_POST

@@ -125,8 +125,8 @@ def case_detail(request, pk, *, bound=None, status=200):
     if worker:
         context.update({
             "add_step_form": bound.get("add_step") or AddStepForm(case=case, prefix="add"),
-            "edit_form": bound.get("edit") or EditCaseForm(prefix="edit", initial={"summary": case.summary,
-                                                                                   "assessment": case.assessment}),
+            "edit_form": bound.get("edit") or EditCaseForm(prefix="edit", version_of=case, initial={
+                "summary": case.summary, "assessment": case.assessment}),
             "note_form": bound.get("note") or NoteForm(prefix="note"),
             "party_form": bound.get("party") or PartyForm(case=case, prefix="party"),
             "help_form": bound.get("help") or HelpForm(prefix="help"),

@@ -61,11 +61,12 @@ class RosterPageTest(LiaisonTestCase):
 
     def test_a_secretary_sets_the_bounds(self):
         self.login(self.secretary)
-        data = {"centre": "centre-a", "min_caseload": 10, "max_caseload": 25, "contact_days": 30, "priority_contact_days": 7}
+        data = {"centre": "centre-a", "min_caseload": 10, "max_caseload": 25, "contact_days": 30, "priority_contact_days": 7,
+                "version": 1}  # the unsaved defaults' version, as the roster page's form carries it
         self.client.post(reverse("liaison_policy"), data)
         policy = LiaisonPolicy.objects.get(centre=self.centre_a)
         self.assertEqual((policy.min_caseload, policy.max_caseload), (10, 25))
-        self.client.post(reverse("liaison_policy"), {**data, "min_caseload": 26})
+        self.client.post(reverse("liaison_policy"), {**data, "min_caseload": 26, "version": policy.version})
         policy.refresh_from_db()
         self.assertEqual(policy.min_caseload, 10)
 

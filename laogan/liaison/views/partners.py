@@ -50,6 +50,12 @@ def _get_activity_for_user(request, pk):
         raise Http404 from None
 
 
+def _stale(request, error):
+    """Someone saved the row since the form was read: nothing was written; the form comes back as it was typed."""
+    messages.error(request, str(error))
+    return 409
+
+
 # -- 一联一 --------------------------------------------------------------------------------------------------------
 
 def _side_size(unit, side):
@@ -82,16 +88,21 @@ def pairing_form(request, pk=None):
     access.require_centre_manager(request, centre)
     initial = {} if pairing else {"first_name": "在职党员干部组", "second_name": "离休党员干部组", "started_on": timezone.localdate()}
     form = PairingForm(request.POST or None, instance=pairing, centre=centre, initial=initial)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            actions.do_save_pairing(form.save(commit=False), acting_user=request.user, ip=client_ip(request))
+            actions.do_save_pairing(form.save(commit=False), expected_version=form.expected_version,
+                                    acting_user=request.user, ip=client_ip(request))
+        except actions.StaleEdit as e:
+            status = _stale(request, e)
         except ValidationError as e:
             add_errors(form, e)
         else:
             messages.success(request, _("Pairing saved."))
             return redirect(reverse("liaison_pairings") + f"?centre={centre.code}")
     return render(request, "liaison/form.html", {"form": form, "centre": centre, "tab": "pairings",
-                                                 "title": _("Group pairing (一联一)"), "back": reverse("liaison_pairings")})
+                                                 "title": _("Group pairing (一联一)"), "back": reverse("liaison_pairings")},
+                  status=status)
 
 
 # -- 多联一 --------------------------------------------------------------------------------------------------------
@@ -127,9 +138,13 @@ def partner_form(request, pk=None):
     centre = partner.centre if partner else access.centre_for(request)
     access.require_centre_manager(request, centre)
     form = PartnerForm(request.POST or None, instance=partner, centre=centre)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            partner = actions.do_save_partner(form.save(commit=False), acting_user=request.user, ip=client_ip(request))
+            partner = actions.do_save_partner(form.save(commit=False), expected_version=form.expected_version,
+                                              acting_user=request.user, ip=client_ip(request))
+        except actions.StaleEdit as e:
+            status = _stale(request, e)
         except ValidationError as e:
             add_errors(form, e)
         else:
@@ -137,7 +152,7 @@ def partner_form(request, pk=None):
             return redirect("liaison_partner", partner.pk)
     back = reverse("liaison_partner", args=[partner.pk]) if partner else reverse("liaison_partners")
     return render(request, "liaison/form.html", {"form": form, "centre": centre, "tab": "partners",
-                                                 "title": _("Partner unit (多联一)"), "back": back})
+                                                 "title": _("Partner unit (多联一)"), "back": back}, status=status)
 
 
 def commitment_form(request, partner_pk=None, pk=None):
@@ -145,9 +160,13 @@ def commitment_form(request, partner_pk=None, pk=None):
     partner = commitment.partner if commitment else _get_partner_for_user(request, partner_pk)
     access.require_centre_manager(request, partner.centre)
     form = CommitmentForm(request.POST or None, instance=commitment, partner=partner)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            actions.do_save_commitment(form.save(commit=False), acting_user=request.user, ip=client_ip(request))
+            actions.do_save_commitment(form.save(commit=False), expected_version=form.expected_version,
+                                       acting_user=request.user, ip=client_ip(request))
+        except actions.StaleEdit as e:
+            status = _stale(request, e)
         except ValidationError as e:
             add_errors(form, e)
         else:
@@ -155,7 +174,7 @@ def commitment_form(request, partner_pk=None, pk=None):
             return redirect("liaison_partner", partner.pk)
     return render(request, "liaison/form.html", {
         "form": form, "centre": partner.centre, "tab": "partners", "back": reverse("liaison_partner", args=[partner.pk]),
-        "title": _("Yearly commitment of %(name)s") % {"name": partner.name}})
+        "title": _("Yearly commitment of %(name)s") % {"name": partner.name}}, status=status)
 
 
 def activity_form(request, partner_pk=None, pk=None):
@@ -169,10 +188,14 @@ def activity_form(request, partner_pk=None, pk=None):
         if commitment:
             initial["title"] = commitment.title
     form = ActivityForm(request.POST or None, request.FILES or None, instance=activity, partner=partner, initial=initial)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             activity = actions.do_record_joint_activity(form.save(commit=False), photos=form.cleaned_data["photos"],
+                                                        expected_version=form.expected_version,
                                                         acting_user=request.user, ip=client_ip(request))
+        except actions.StaleEdit as e:
+            status = _stale(request, e)
         except ValidationError as e:
             add_errors(form, e)
         else:
@@ -181,7 +204,7 @@ def activity_form(request, partner_pk=None, pk=None):
     return render(request, "liaison/form.html", {
         "form": form, "centre": partner.centre, "tab": "partners", "multipart": True,
         "back": reverse("liaison_partner", args=[partner.pk]),
-        "title": _("Joint activity with %(name)s") % {"name": partner.name}})
+        "title": _("Joint activity with %(name)s") % {"name": partner.name}}, status=status)
 
 
 def activity_detail(request, pk):

@@ -56,7 +56,10 @@ def policy_save(request):
     form = PolicyForm(request.POST, instance=policy)
     if form.is_valid():
         try:
-            actions.do_save_policy(form.save(commit=False), acting_user=request.user, ip=client_ip(request))
+            actions.do_save_policy(form.save(commit=False), expected_version=form.expected_version,
+                                   acting_user=request.user, ip=client_ip(request))
+        except actions.StaleEdit as e:
+            messages.error(request, str(e))
         except ValidationError as e:
             messages.error(request, " ".join(e.messages))
         else:

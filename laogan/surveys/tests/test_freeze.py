@@ -46,11 +46,13 @@ class FreezeTest(SurveyTestCase):
     def test_the_action_refuses_to_change_anonymity_after_the_first_answer(self):
         self.answer_once()
         with self.assertRaises(SurveyFrozen):
-            actions.do_update_survey(self.survey, acting_user=self.secretary, record_group=False)
+            actions.do_update_survey(self.survey, expected_version=self.survey.version, acting_user=self.secretary,
+                                     record_group=False)
 
     def test_other_settings_may_still_change_after_the_first_answer(self):
         self.answer_once()
-        survey, voided = actions.do_update_survey(self.survey, acting_user=self.secretary, title="新标题",
+        survey, voided = actions.do_update_survey(self.survey, expected_version=self.survey.version,
+                                                  acting_user=self.secretary, title="新标题",
                                                   closes_on=self.survey.closes_on.replace(day=30))
         self.assertEqual((survey.title, voided), ("新标题", 0))
 
@@ -65,7 +67,8 @@ class FreezeTest(SurveyTestCase):
             q.delete()
 
     def test_before_any_answer_a_new_audience_voids_the_codes_already_issued(self):
-        survey, voided = actions.do_update_survey(self.survey, acting_user=self.secretary, audience=self.group_a1)
+        survey, voided = actions.do_update_survey(self.survey, expected_version=self.survey.version,
+                                                  acting_user=self.secretary, audience=self.group_a1)
         self.assertEqual(voided, 6)
         self.assertFalse(Invitation.objects.filter(survey=survey).exists())
         self.assertFalse(SurveyCode.objects.filter(survey=survey, void=False).exists())
@@ -78,7 +81,8 @@ class FreezeTest(SurveyTestCase):
         url = reverse("survey_edit", args=[self.survey.pk])
         self.assertContains(self.client.get(url), "Fixed: answers have arrived.", count=3)
         data = {"title": "2026年度满意度调查", "audience": self.group_a2.pk, "opens_on": "2026-03-01",
-                "closes_on": "2026-03-31", "intro": "", "record_group": "", "min_group_size": "5"}
+                "closes_on": "2026-03-31", "intro": "", "record_group": "", "min_group_size": "5",
+                "version": self.survey.version}
         self.assertEqual(self.client.post(url, data).status_code, 302)
         self.survey.refresh_from_db()
         self.assertEqual((self.survey.audience, self.survey.record_group), (self.centre_a, True))

@@ -76,7 +76,7 @@ class SurveySetupTest(SurveyTestCase):
         survey = make_survey(self.centre_a)
         issue_slips(survey, self.group_a1, self.secretary)
         self.client.force_login(self.secretary)
-        data = self.form(audience=self.branch_a.pk)
+        data = self.form(audience=self.branch_a.pk, version=survey.version)
         del data["blueprint"]
         self.client.post(reverse("survey_edit", args=[survey.pk]), data)
         page = self.client.get(reverse("survey_detail", args=[survey.pk]))

@@ -188,7 +188,7 @@ class VisitViewsTest(BaseTestCase):
         self.login(self.secretary)
         data = {"age_reckoning": "xusui", "milestone_ages": "80，85,90,95,100", "yearly_milestones_from": "100",
                 "birthday_window_days": "7", "hospital_visit_days": "2", "long_stay_days": "30", "followup_days": "7",
-                "hardship_days": "3", "reminder_days": "3"}
+                "hardship_days": "3", "reminder_days": "3", "version": "1"}
         self.assertEqual(self.client.post(reverse("visit_rules"), data).status_code, 302)
         rules = VisitRules.objects.get(centre=self.centre_a)
         self.assertEqual((rules.age_reckoning, rules.milestone_ages), ("xusui", "80,85,90,95,100"))

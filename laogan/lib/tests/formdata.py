@@ -1,0 +1,27 @@
+"""For page tests: what a browser sends back for a form as it was rendered (used by the stale-edit tests)."""
+
+from django import forms
+
+
+def as_post(form):
+    """Return the POST data of `form` as shown (an unbound form: its initial values, hidden version included).
+
+    Like a browser: an unticked checkbox and a disabled or file field send nothing, an empty value sends ""."""
+    data = {}
+    for field in form:
+        widget = field.field.widget
+        if field.field.disabled or isinstance(widget, forms.FileInput):
+            continue
+        value = field.value()
+        if isinstance(widget, forms.CheckboxInput):
+            if value:
+                data[field.html_name] = "on"
+        elif value is None:
+            data[field.html_name] = ""
+        elif isinstance(value, (list, tuple)):
+            data[field.html_name] = [str(v) for v in value]
+        elif hasattr(value, "isoformat"):
+            data[field.html_name] = value.isoformat()
+        else:
+            data[field.html_name] = str(value)
+    return data
