@@ -23,6 +23,14 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the dashboard's key figures are cached per unit for a minute)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.LAOGAN_BACKUP_DIR = tmp_path / "backups"

@@ -253,6 +253,8 @@ LAOGAN_MAX_PHOTO_BYTES = env_int("LAOGAN_MAX_PHOTO_BYTES", 8 * 1024 * 1024)
 
 # The worker writes a heartbeat; pages warn when it is older than this.
 LAOGAN_WORKER_STALE_SECONDS = env_int("LAOGAN_WORKER_STALE_SECONDS", 300)
+# The dashboard's key figures are computed once per unit in this many seconds (0: on every view).
+LAOGAN_DASHBOARD_CACHE_SECONDS = env_int("LAOGAN_DASHBOARD_CACHE_SECONDS", 60)
 # Nightly backups by the worker (jobs/backup.py): one archive a day from this hour (local time), the newest KEEP
 # kept; KEEP=0 turns them off.
 LAOGAN_BACKUP_DIR = Path(env_str("LAOGAN_BACKUP_DIR") or DATA_DIR / "backups")

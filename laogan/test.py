@@ -9,7 +9,8 @@ import os
 from datetime import date
 
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
-from django.test import TestCase
+from django.core.management import call_command
+from django.test import TestCase, TransactionTestCase
 
 from laogan.accounts.models import Role, Unit, UnitKind, User
 from laogan.lib import idcard
@@ -72,7 +73,28 @@ CHROMIUM_ARGS = [
 ]
 
 
-class BrowserTestCase(StaticLiveServerTestCase):
+class ReferenceRowsMixin:
+    """For tests that commit (TransactionTestCase): start from the database as migrations left it.
+
+    Between such tests Django empties every table, and the rows data migrations insert (case types, request
+    categories, advisory fields) would be gone for the next one; flush's post_migrate brings back content types
+    under other ids. So each test empties the tables and reloads the rows serialized when the test database was made.
+    """
+
+    serialized_rollback = True
+
+    @classmethod
+    def _fixture_setup(cls):
+        for alias in cls._databases_names(include_mirrors=False):
+            call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True, database=alias)
+        super()._fixture_setup()
+
+
+class ReferenceRowsTestCase(ReferenceRowsMixin, TransactionTestCase):
+    pass
+
+
+class BrowserTestCase(ReferenceRowsMixin, StaticLiveServerTestCase):
     """A live server and Debian's chromium driven by Playwright (never `playwright install`)."""
 
     @classmethod

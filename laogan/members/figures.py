@@ -85,10 +85,11 @@ def birthdays_ahead(user, today):
             solar_days |= Q(birth_date__month=2, birth_date__day=29)
     lunar_months = {abs(lunar.lunar_month_day(d)[0]) for d in days}
     lunar_months |= {-m for m in lunar_months}
+    # Only what the birthday needs: decrypting the candidates' encrypted fields was 90 % of this panel's time.
     candidates = Member.objects.visible_to(user).living().filter(
         (Q(birthday_custom=BirthdayCustom.SOLAR) & solar_days)
         | Q(birthday_custom=BirthdayCustom.LUNAR, lunar_birth_month__in=sorted(lunar_months))
-    )
+    ).only("name", "name_pinyin", "birth_date", "birthday_custom", "lunar_birth_month", "lunar_birth_day")
     found = sorted(
         ((m.next_birthday(today), m) for m in candidates),
         key=lambda pair: (pair[0], pair[1].name_pinyin),

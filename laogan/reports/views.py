@@ -16,7 +16,7 @@ from laogan.lib import figures
 from laogan.lib.figures import Period
 from laogan.lib.worklist import panels_for
 
-from . import actions, narrative, summary
+from . import actions, keyfigures, narrative, summary
 from .forms import NarrativeForm
 from .scope import may_open_records, period_for, unit_for, year_for
 
@@ -28,15 +28,12 @@ def dashboard(request):
     today = localdate()
     period = Period.year_to_date(today)
     unit = user.unit
-    key_rows = []
-    for f in figures.all_figures():
-        if f.key_figure:
-            monthly = f.monthly(unit, period)
-            mine = f.liaison_share(unit, period, user) if user.role == "staff" else None
-            key_rows.append({"figure": f, "value": f.value(unit, period), "mine": mine,
-                             "chart": json.dumps({"months": [f"{m.month}月" for m in monthly], "values": [float(v) for v in monthly.values()]}),
-                             "url": records_url(f, unit, period)})
-    context = {"unit": unit, "today": today, "panels": panels_for(user, today), "key_rows": key_rows, "period": period}
+    as_of, computed = keyfigures.for_unit(unit, period)
+    key_rows = [{"figure": f, "value": value, "chart": chart, "url": records_url(f, unit, period),
+                 "mine": f.liaison_share(unit, period, user) if user.role == "staff" else None}
+                for f, value, chart in computed]
+    context = {"unit": unit, "today": today, "panels": panels_for(user, today), "key_rows": key_rows, "period": period,
+               "as_of": as_of}
     return render(request, "reports/dashboard.html", context)
 
 

@@ -15,12 +15,12 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.test import TransactionTestCase, override_settings
+from django.test import override_settings
 
 from laogan.jobs import backup
 from laogan.jobs.backup import BackupError, nightly_backup, nightly_backups
 from laogan.members.models import Member
-from laogan.test import BaseTestCase
+from laogan.test import BaseTestCase, ReferenceRowsTestCase
 
 PHOTO = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
 
@@ -60,17 +60,8 @@ def rewrite(src, dest, change):
                 tar.addfile(info, io.BytesIO(data))
 
 
-class RoundTripTest(TransactionTestCase):
+class RoundTripTest(ReferenceRowsTestCase):
     """On whichever database is configured (SQLite, or PostgreSQL with pg_dump/pg_restore)."""
-
-    serialized_rollback = True  # the reference rows migrations insert come back for the tests after this one
-
-    @classmethod
-    def _fixture_setup(cls):
-        # A live-server test before this one leaves content types recreated by flush's post_migrate, under other
-        # ids than the serialized ones: empty the tables first so they are reloaded exactly.
-        call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
-        super()._fixture_setup()
 
     def setUp(self):
         self.tmp = Path(tempfile.mkdtemp())

@@ -1,6 +1,7 @@
-from datetime import date
+from datetime import date, timedelta
 
 import time_machine
+from django.test import override_settings
 from django.urls import reverse
 
 from laogan.members.actions import do_record_life_event
@@ -20,6 +21,7 @@ class ReportViewsTest(BaseTestCase):
         for m in (cls.zhang, cls.li, cls.wang):
             do_record_life_event(m, kind=EventKind.ADMITTED, date=date(2026, 3, 1), hospital="第一人民医院", acting_user=None)
 
+    @override_settings(LAOGAN_DASHBOARD_CACHE_SECONDS=0)  # every view computes the figures
     def test_dashboard_query_count_does_not_grow_with_members(self):
         self.login(self.secretary)
         with self.assertNumQueries(self._dashboard_queries()):
@@ -37,6 +39,24 @@ class ReportViewsTest(BaseTestCase):
             response = self.client.get(reverse("home"))
         self.assertEqual(response.status_code, 200)
         return len(ctx.captured_queries)
+
+    def test_key_figures_are_computed_once_a_minute_per_unit_and_panels_stay_live(self):
+        self.login(self.secretary)
+        uncached = self._dashboard_queries()
+        admissions = lambda response: {r["figure"].key: r["value"] for r in response.context["key_rows"]}["hospital_admissions"]
+        self.assertEqual(admissions(self.client.get(reverse("home"))), 2)
+        self.login(self.liaison)  # another user of the same centre gets the same figures without computing them
+        cached = self._dashboard_queries()
+        self.assertLess(cached, uncached - 10)
+
+        newcomer = make_member("赵文华", date(1932, 6, 1), unit=self.group_a1)
+        do_record_life_event(newcomer, kind=EventKind.ADMITTED, date=date(2026, 11, 25), hospital="第一人民医院", acting_user=None)
+        response = self.client.get(reverse("home"))
+        self.assertEqual(admissions(response), 2)  # still the figure of a moment ago …
+        self.assertContains(response, "As of")
+        self.assertContains(response, "赵文华")  # … while the in-hospital panel shows the admission at once
+        with time_machine.travel(timedelta(seconds=61), tick=False):  # a minute later
+            self.assertEqual(admissions(self.client.get(reverse("home"))), 3)
 
     def test_dashboard_shows_birthday_tomorrow_and_key_figures(self):
         self.login(self.liaison)

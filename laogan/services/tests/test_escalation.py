@@ -6,7 +6,6 @@ import time
 from datetime import date
 
 from django.db import OperationalError, connection
-from django.test import TransactionTestCase
 
 from laogan.accounts.models import Role, UnitKind
 from laogan.jobs.models import Message
@@ -14,7 +13,7 @@ from laogan.jobs.runner import run_due_jobs
 from laogan.services import actions, escalation
 from laogan.services.defaults import ensure_shipped
 from laogan.services.models import EventKind, ServiceRequest
-from laogan.test import BaseTestCase, make_member, make_unit, make_user
+from laogan.test import BaseTestCase, ReferenceRowsTestCase, make_member, make_unit, make_user
 
 from .helpers import at, make_request, step
 
@@ -106,7 +105,7 @@ class EscalationTest(BaseTestCase):
         self.assertFalse(lone.missed_resolution)
 
 
-class TwoWorkersTest(TransactionTestCase):
+class TwoWorkersTest(ReferenceRowsTestCase):
     """Two workers on their own database connections, both past the selection before either claims a row."""
 
     def setUp(self):
