@@ -173,7 +173,7 @@ def do_reveal(member, field, *, acting_user, ip=None):
 
 # Written for every updated member besides the roster's own fields: refresh_derived() output (the ID number is
 # the match key and never changes), the optimistic-locking version and the time (bulk_update skips auto_now).
-DERIVED_FIELDS = ["name_pinyin", "name_initials", "unit_path", "centre", "lunar_birth_month", "lunar_birth_day",
+DERIVED_FIELDS = ["name_pinyin", "name_initials", "unit_path", "centre", "birth_md", "lunar_birth_month", "lunar_birth_day",
                   "version", "updated_at"]
 IMPORTABLE_FIELDS = [
     "name", "sex", "ethnicity", "birth_date", "birth_date_precision", "birthday_custom", "category", "is_party_member",

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from laogan.accounts.models import Unit, UnitKind
 from laogan.lib import idcard
 from laogan.lib.images import clean_photo
-from laogan.lib.forms import DATE
+from laogan.lib.forms import DATE, QuickSelect
 
 from .models import Category, EventKind, Member, PhoneLabel, Status, validate_phone
 
@@ -89,7 +89,8 @@ GROUP_CHOICES_MAX = 300
 class MemberFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False,
                         widget=forms.SearchInput(attrs={"placeholder": _("Name, pinyin, initials, phone or ID suffix"), "autocomplete": "off"}))
-    group = forms.ModelChoiceField(label=_("Party group"), queryset=Unit.objects.none(), required=False, empty_label=_("All groups"))
+    group = forms.ModelChoiceField(label=_("Party group"), queryset=Unit.objects.none(), required=False, empty_label=_("All groups"),
+                                   widget=QuickSelect)
     category = forms.ChoiceField(label=_("Category"), required=False, choices=[("", _("All categories"))] + list(Category.choices))
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Living")), ("all", _("All"))] + list(Status.choices))
 

@@ -39,6 +39,26 @@ class Status(models.TextChoices):
     DECEASED = "deceased", _("Deceased")
 
 
+def birthday_q(days):
+    """Return a filter for the members whose birthday, by their custom, may fall on one of `days`.
+
+    It narrows in SQL (month and day for solar birthdays, 29 February read as 28 February in common years; the
+    lunar month for lunar ones, leap or not; the month for birthdays known to the month only); the caller decides
+    exactly with Member.next_birthday or birthday_in_year.
+    """
+    solar = {d.month * 100 + d.day for d in days}
+    if 228 in solar:
+        solar.add(229)
+    lunar_months = {abs(lunar.lunar_month_day(d)[0]) for d in days}
+    lunar_months |= {-m for m in lunar_months}
+    months = {d.month for d in days}
+    return (
+        models.Q(birthday_custom=BirthdayCustom.SOLAR, birth_md__in=sorted(solar))
+        | models.Q(birthday_custom=BirthdayCustom.LUNAR, lunar_birth_month__in=sorted(lunar_months))
+        | models.Q(birth_date_precision=DatePrecision.MONTH, birth_md__gte=min(months) * 100, birth_md__lte=max(months) * 100 + 31)
+    )
+
+
 class MemberQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Return the members in the user's subtree; bureau viewers and users without a unit see none."""
@@ -119,6 +139,9 @@ class Member(models.Model):
     # The lunar birthday (month negative for a leap month), kept so that planning never recomputes it.
     lunar_birth_month = models.SmallIntegerField(null=True, blank=True, editable=False)
     lunar_birth_day = models.SmallIntegerField(null=True, blank=True, editable=False)
+    # The solar birthday as month * 100 + day (503 for 3 May): finding the birthdays of some days is an indexed
+    # IN, not a date function called on every row (what made the daily visit plan scan its members).
+    birth_md = models.SmallIntegerField(default=0, editable=False)
 
     id_number = EncryptedTextField(_("ID number"), blank=True)
     id_number_hash = models.CharField(max_length=64, blank=True, null=True, unique=True, editable=False)
@@ -172,6 +195,9 @@ class Member(models.Model):
             models.Index(fields=["unit", "status"], name="member_unit_status"),
             models.Index(fields=["liaison", "status"], name="member_liaison_status"),
             models.Index(fields=["centre", "last_contact_at"], name="member_centre_contact"),
+            models.Index(fields=["centre", "updated_at"], name="member_centre_updated"),  # the daily visit plan
+            models.Index(fields=["centre", "birth_md"], name="member_centre_birthday"),
+            models.Index(fields=["centre", "lunar_birth_month"], name="member_centre_lunar_birthday"),
         ]
 
     def __str__(self):
@@ -186,6 +212,7 @@ class Member(models.Model):
         if self.unit_id:
             self.unit_path = self.unit.path
             self.centre_id = self.unit.centre_id
+        self.birth_md = self.birth_date.month * 100 + self.birth_date.day if self.birth_date else 0
         if self.birth_date and self.birth_date_precision == DatePrecision.DAY:
             self.lunar_birth_month, self.lunar_birth_day = lunar.lunar_month_day(self.birth_date)
         else:

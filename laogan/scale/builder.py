@@ -201,7 +201,7 @@ def _members(seed, groups, staff, today, years, counts, progress):
     now = timezone.now()
     m_writer = Writer(Member, [
         "id", "unit_id", "centre_id", "unit_path", "name", "name_pinyin", "name_initials", "sex", "ethnicity", "birth_date",
-        "birth_date_precision", "birthday_custom", "lunar_birth_month", "lunar_birth_day", "id_number", "id_number_hash",
+        "birth_date_precision", "birthday_custom", "lunar_birth_month", "lunar_birth_day", "birth_md", "id_number", "id_number_hash",
         "id_number_last4", "category", "is_party_member", "party_join_date", "work_start_date", "retirement_date",
         "former_unit", "former_post", "treatment_level", "address", "health_notes", "lives_alone", "disabled", "bedridden",
         "liaison_id", "last_contact_at", "created_at", "updated_at"])
@@ -241,14 +241,19 @@ def _members(seed, groups, staff, today, years, counts, progress):
             address = f"{rng.choice(STREETS)}{rng.randrange(1, 400)}号{rng.randrange(1, 12)}栋{rng.randrange(1, 7)}0{rng.randrange(1, 5)}室"
             health = rng.choice(HEALTH) if rng.random() < 0.25 else ""
             contact_at = datetime.combine(today - timedelta(days=rng.randrange(90)), time(10), SHANGHAI)
+            # Entered years ago; one member in 500 changed this week (the daily visit plan re-reads those). From the
+            # id, not the random stream, so the rest of the data stays as it was for a seed.
+            entered = now - timedelta(days=8 + member_id * 7919 % 1000)
+            changed = now - timedelta(days=member_id % 7) if member_id % 500 == 0 else entered
             m_writer.add(
                 member_id, gid, cid, gpath, name, full, initials, sex, "汉族" if rng.random() < 0.85 else "壮族", stored_born,
                 DatePrecision.MONTH if month_only else DatePrecision.DAY, custom, lunar_md[0], lunar_md[1],
+                stored_born.month * 100 + stored_born.day,
                 crypto.encrypt(number), crypto.lookup_hash(number), number[-4:],
                 Category.LIXIU if lixiu else Category.TUIXIU, rng.random() < 0.97, joined, joined, retired,
                 unit_name, post, "享受副厅级待遇" if rng.random() < 0.1 else "享受处级待遇", crypto.encrypt(address),
                 crypto.encrypt(health) if health else "", rng.random() < 0.12, rng.random() < 0.05, rng.random() < 0.02,
-                liaison, contact_at, now, now,
+                liaison, contact_at, entered, changed,
             )
             if rng.random() < 0.92:
                 mobile = _mobile(rng)

@@ -33,7 +33,7 @@ from laogan.test import BaseTestCase
 from .matrix import ADMIN, ANON, LOGIN, OUTSIDER, PERSONAS, SECRETARY, STAFF, VIEWER
 
 WRITE_PREFIXES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
-IGNORED_TABLES = ("django_session",)  # SESSION_SAVE_EVERY_REQUEST: every answer refreshes the session's expiry
+IGNORED_TABLES = ("django_session",)  # IdleSessionMiddleware: an answer may refresh the session's expiry
 HTMX_HEADERS = {"HX-Request": "true", "HX-Target": "results"}
 DENIED = {403, 404, 405}
 NO_SUCH_ID = 10**8

@@ -63,8 +63,11 @@ def notify_new_visits(visits, today, now=None):
 
 @periodic("plan_visits", every=timedelta(days=1))
 def plan_visits_daily(now=None):
+    """Plan what entered the horizon and what changed (planning.plan_daily); on Sundays reconcile everything."""
     today = timezone.localdate(now)
-    return planning.plan(*planning.daily_range(today), today=today)
+    if today.weekday() == 6:
+        return planning.plan(*planning.daily_range(today), today=today)
+    return planning.plan_daily(today, now=now)
 
 
 @periodic("visit_reminders", every=timedelta(hours=1))

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from laogan.accounts.models import Unit, UnitKind, subtree_q
 from laogan.lib import bulk
-from laogan.members.models import BirthdayCustom, DatePrecision, EventKind, LifeEvent, Member
+from laogan.members.models import BirthdayCustom, DatePrecision, EventKind, LifeEvent, Member, Status, birthday_q
 
 from .models import (
     DEFAULT_FESTIVALS, EVENT_OCCASIONS, RULE_OCCASIONS, CancelCause, Festival, Occasion, PlannedVisit, PlanStatus,
@@ -28,6 +28,9 @@ CHUNK = 1000
 # How far ahead the daily run plans: further than the longest window, so every visit exists before its window opens
 # and reminders can be sent days before it.
 HORIZON_DAYS = 60
+# The daily run looks at the last week of the horizon and at the members changed in the last week, so a worker that
+# was down for up to a week misses nothing; the weekly run reconciles everything.
+CATCH_UP_DAYS = 7
 ALL_OCCASIONS = RULE_OCCASIONS + EVENT_OCCASIONS
 MEMBER_FIELDS = ["id", "centre_id", "unit_path", "birth_date", "birth_date_precision", "birthday_custom",
                  "lunar_birth_month", "lunar_birth_day", "status", "died_on"]
@@ -302,16 +305,23 @@ def centres_of(org):
     return [Unit.objects.get(pk=org.centre_id)]
 
 
-def plan(start, end, *, org=None, today=None, kinds=ALL_OCCASIONS):
-    """Plan every visit due in [start, end] for the members of `org` (default: every centre); return a PlanResult."""
+def plan(start, end, *, org=None, today=None, kinds=ALL_OCCASIONS, members=None, unless_festival=False):
+    """Plan every visit due in [start, end] for the members of `org` (default: every centre); return a PlanResult.
+
+    `members` (a Q) plans only those members; with `unless_festival`, only in a centre without a festival in the
+    range (a festival is owed to every member).
+    """
     today = today or timezone.localdate()
     result = PlanResult()
+    only = members
     for centre in centres_of(org):
         rules = rules_for(centre)
         fdays = festival_days(list(Festival.objects.filter(centre=centre, active=True)), start, end)
         members = Member.objects.filter(centre=centre).filter(
             Q(died_on__isnull=True) | Q(died_on__gte=start - timedelta(days=HORIZON_DAYS))
         ).only(*MEMBER_FIELDS)
+        if only is not None and not (unless_festival and fdays):
+            members = members.filter(only)
         if org is not None and org.kind in (UnitKind.BRANCH, UnitKind.GROUP):
             members = members.filter(subtree_q(org.path))
         last = 0
@@ -348,6 +358,27 @@ def cancel_open_visits(member, *, cause, reason, kinds=None, window_end_from=Non
         rows = rows.filter(window_end__gte=window_end_from)
     return rows.update(status=PlanStatus.CANCELLED, cancelled_because=cause, cancel_reason=reason[:200],
                        updated_at=timezone.now())
+
+
+def plan_daily(today, *, now=None):
+    """The worker's daily run: what can have changed in the horizon since the last days' runs; return a PlanResult.
+
+    - The last CATCH_UP_DAYS days of the horizon (the day that entered it today, and those a stopped worker missed),
+      for the members who can be owed something there: every member of a centre with a festival in those days,
+      else those whose birthday may fall in them and those in hospital (a long stay is visited every few weeks,
+      planned to the horizon).
+    - The whole horizon for the members changed in the last CATCH_UP_DAYS days (a birthday corrected, a move).
+    Rules, festivals and life events re-plan what they change when they are saved. At 10^5 members this reads a
+    few thousand members instead of all of them; on Sundays the job reconciles everything instead (the safety net).
+    """
+    start, end = daily_range(today)
+    since = (now or timezone.now()) - timedelta(days=CATCH_UP_DAYS)
+    result = plan(start, end, today=today, members=Q(updated_at__gte=since))
+    first = max(start, end - timedelta(days=CATCH_UP_DAYS - 1))
+    days = [first + timedelta(days=i) for i in range((end - first).days + 1)]
+    result.add(plan(first, end, today=today, members=birthday_q(days) | Q(status=Status.IN_HOSPITAL),
+                    unless_festival=True))
+    return result
 
 
 def daily_range(today):

@@ -74,3 +74,21 @@ class IdleSessionTest(BaseTestCase):
             clock.shift(timedelta(minutes=31))
             response = self.client.get(reverse("member_list"))
             self.assertRedirects(response, f"{reverse('login')}?next=/members/", fetch_redirect_response=False)
+
+    def test_a_page_view_writes_the_session_at_most_once_a_minute(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        def session_writes():
+            with CaptureQueriesContext(connection) as ctx:
+                self.assertEqual(self.client.get(reverse("member_list")).status_code, 200)
+            return sum(1 for q in ctx.captured_queries if q["sql"].startswith(("UPDATE", "INSERT")) and "django_session" in q["sql"])
+
+        with time_machine.travel(START, tick=False) as clock:
+            self.client.post(reverse("login"), {"username": "liaison", "password": PASSWORD})
+            clock.shift(timedelta(seconds=61))
+            self.assertEqual(session_writes(), 1)  # renewed: the 30 minutes count from now
+            clock.shift(timedelta(seconds=20))
+            self.assertEqual(session_writes(), 0)  # a moment later: read only
+            clock.shift(timedelta(seconds=41))
+            self.assertEqual(session_writes(), 1)

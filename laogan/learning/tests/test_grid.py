@@ -36,16 +36,15 @@ class GridTest(LearningTestCase):
     def test_the_page_costs_the_same_queries_for_few_and_many_records(self):
         self.login(self.secretary)
         self.reading(self.zhang)
-        # session, user, user's unit, unit, members, three kinds of record, worker heartbeat, unit list, and the
-        # session's idle timer saved (3)
-        with self.assertNumQueries(13):
+        # session, user, user's unit, unit, members, three kinds of record, worker heartbeat, unit list
+        with self.assertNumQueries(10):
             first = self.client.get("/learning/", {"unit": "centre-a", "year": 2026})
         for i in range(6):
             m = make_member(name=f"新成员{i}", born=date(1930, 1, 1 + i), unit=self.group_a2)
             self.reading(m)
             self.reflection(m)
             self.deed(m)
-        with self.assertNumQueries(13):
+        with self.assertNumQueries(10):
             second = self.client.get("/learning/", {"unit": "centre-a", "year": 2026})
         self.assertEqual(first.status_code, 200)
         self.assertContains(second, "新成员5")

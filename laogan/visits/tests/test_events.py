@@ -39,7 +39,7 @@ class HospitalTest(BaseTestCase):
             (f"hospital:{admitted.pk}:1", date(2026, 3, 26), date(2026, 4, 1)),
             (f"hospital:{admitted.pk}:2", date(2026, 4, 25), date(2026, 5, 1)),
         ])
-        with time_machine.travel(at(2026, 4, 20), tick=False):
+        with time_machine.travel(at(2026, 4, 1), tick=False):  # the day the next one enters the 60-day horizon
             plan_visits_daily()
         self.assertEqual(hospital_visits(self.zhang)[-1].due_date, date(2026, 5, 31))
 

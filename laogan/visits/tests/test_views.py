@@ -201,7 +201,7 @@ class VisitViewsTest(BaseTestCase):
             "name": "元旦", "calendar": "solar", "month": "1", "day": "1", "window_days": "10", "gatherings_count": "on",
             "active": "on"})
         self.assertEqual(response.status_code, 302)
-        with frozen(2026, 12, 1):
+        with frozen(2026, 11, 2):  # the day 1 January enters the 60-day horizon
             from laogan.visits.jobs import plan_visits_daily
             plan_visits_daily()
         self.assertEqual(set(PlannedVisit.objects.filter(festival__name="元旦").values_list("member__name", "due_date")),

@@ -1,0 +1,65 @@
+"""The worker's daily plan reads what can have changed, not every member; the Sunday run reconciles everything."""
+
+from datetime import date, timedelta
+
+import time_machine
+
+from laogan.members.models import Member
+from laogan.test import BaseTestCase, make_member
+from laogan.visits.jobs import plan_visits_daily
+from laogan.visits.models import Occasion, PlannedVisit
+
+from .builders import at
+
+
+def birthdays(member):
+    return list(PlannedVisit.objects.filter(member=member, kind=Occasion.BIRTHDAY).values_list("due_date", flat=True))
+
+
+def festivals(member):
+    return list(PlannedVisit.objects.filter(member=member, kind=Occasion.FESTIVAL).values_list("due_date", flat=True))
+
+
+class DailyPlanTest(BaseTestCase):
+    def setUp(self):
+        self.zhang = make_member("张建国", date(1928, 5, 3), unit=self.group_a1)  # enters the horizon on 4 March
+        self.li = make_member("李秀英", date(1930, 4, 10), unit=self.group_a1, sex="F")  # inside it, not at its end
+        self.wang = make_member("王德明", date(1931, 4, 1), unit=self.group_a2)
+        # Nobody was changed lately and nothing is planned yet (as if a visit had been lost).
+        Member.objects.update(updated_at=at(2025, 1, 1))
+        PlannedVisit.objects.all().delete()
+
+    def test_a_weekday_plans_the_days_entering_the_horizon_and_the_members_changed_lately(self):
+        Member.objects.filter(pk=self.wang.pk).update(updated_at=at(2026, 3, 2))  # corrected two days ago
+        with time_machine.travel(at(2026, 3, 4, 2), tick=False):  # a Wednesday: horizon 4 March – 3 May
+            plan_visits_daily()
+        self.assertEqual(birthdays(self.zhang), [date(2026, 5, 3)])  # the day that entered the horizon
+        self.assertEqual(birthdays(self.wang), [date(2026, 4, 1)])  # changed: its whole horizon
+        self.assertEqual(birthdays(self.li), [])  # unchanged, not at the horizon's end: not read
+
+        with time_machine.travel(at(2026, 3, 8, 2), tick=False):  # the Sunday run reconciles everyone
+            plan_visits_daily()
+        self.assertEqual(birthdays(self.li), [date(2026, 4, 10)])
+
+    def test_a_festival_entering_the_horizon_is_planned_for_every_member_of_the_centre(self):
+        with time_machine.travel(at(2026, 5, 2, 2), tick=False):  # a Saturday: 七一 is the horizon's last day
+            plan_visits_daily()
+        for member in (self.zhang, self.li, self.wang):
+            with self.subTest(member=member.name):
+                self.assertEqual(festivals(member), [date(2026, 7, 1)])
+        self.assertEqual(birthdays(self.li), [])
+
+    def test_a_lunar_birthday_at_the_horizons_end_is_found(self):
+        self.li.birthday_custom = "lunar"
+        self.li.save()  # a change: its whole horizon is planned anyway, so make it old again
+        Member.objects.filter(pk=self.li.pk).update(updated_at=at(2025, 1, 1))
+        PlannedVisit.objects.all().delete()
+        li = Member.objects.get(pk=self.li.pk)
+        due = li.next_birthday(date(2026, 3, 10))
+        self.assertNotEqual(due, date(2026, 4, 10))  # the lunar birthday, not the solar one
+        today = due - timedelta(days=60)
+        if today.weekday() == 6:
+            today -= timedelta(days=1)
+        with time_machine.travel(at(today.year, today.month, today.day, 2), tick=False):
+            plan_visits_daily()
+        self.assertEqual(birthdays(li), [due])
