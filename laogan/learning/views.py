@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from laogan.accounts.actions import client_ip, record_audit
 from laogan.accounts.models import AuditAction, Unit, UnitKind
-from laogan.members.models import Member
 from laogan.lib.forms import add_errors
+from laogan.members.models import Member
 from laogan.reports.scope import year_for
 
 from . import actions, booklet, grid
@@ -231,6 +231,9 @@ def reflection_file(request, pk):
         raise Http404
     content_type = {"image": "image/jpeg", "pdf": "application/pdf"}.get(
         reflection.file_kind, "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    # A member's own handwriting: who opened it is in the audit log and the member's access report.
+    record_audit(request.user, AuditAction.REVEAL, reflection, unit_path=reflection.member.unit_path,
+                 detail=f"reflection scan ({reflection.file_kind})", ip=client_ip(request), subjects=[reflection.member_id])
     return FileResponse(reflection.file.open("rb"), content_type=content_type, filename=reflection.file_name,
                         as_attachment=reflection.file_kind == "docx")
 

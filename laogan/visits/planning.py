@@ -186,10 +186,13 @@ def _unwanted_reason(row, member, stay_ends):
     return CancelCause.REPLANNED, "按新的规则重新安排"
 
 
-def _reconcile(centre_id, members, events_by_member, rules, fdays, start, end, today, kinds):
+def _reconcile(members, events_by_member, rules_of, fdays_of, start, end, today, kinds):
+    """Reconcile the visits of `members` (of one centre or several) in [start, end]; rules_of and fdays_of map a centre
+    id to its rules and its festival days."""
     now = timezone.now()
     wants, stay_ends = {}, {}
     for m in members:
+        rules, fdays = rules_of[m.centre_id], fdays_of.get(m.centre_id, ())
         if Occasion.FESTIVAL in kinds or Occasion.BIRTHDAY in kinds:
             for w in rule_wants(m, rules, fdays if Occasion.FESTIVAL in kinds else (), start, end):
                 if w.kind in kinds:
@@ -222,7 +225,7 @@ def _reconcile(centre_id, members, events_by_member, rules, fdays, start, end, t
             if any(c != calendar and abs((d - w.due).days) < 183 for c, d in birthdays.get(member_id, ())):
                 continue
         if row is None:
-            row = PlannedVisit(centre_id=centre_id, member_id=member_id, key=key, kind=w.kind, festival_id=w.festival_id,
+            row = PlannedVisit(centre_id=member.centre_id, member_id=member_id, key=key, kind=w.kind, festival_id=w.festival_id,
                                life_event_id=w.life_event_id, occasion_year=w.occasion_year, milestone_age=w.milestone_age,
                                due_date=w.due, window_start=w.window_start, window_end=window_end)
             if member.died_on:
@@ -314,25 +317,42 @@ def plan(start, end, *, org=None, today=None, kinds=ALL_OCCASIONS, members=None,
     today = today or timezone.localdate()
     result = PlanResult()
     only = members
-    for centre in centres_of(org):
-        rules = rules_for(centre)
-        fdays = festival_days(list(Festival.objects.filter(centre=centre, active=True)), start, end)
-        members = Member.objects.filter(centre=centre).filter(
-            Q(died_on__isnull=True) | Q(died_on__gte=start - timedelta(days=HORIZON_DAYS))
-        ).only(*MEMBER_FIELDS)
-        if only is not None and not (unless_festival and fdays):
-            members = members.filter(only)
-        if org is not None and org.kind in (UnitKind.BRANCH, UnitKind.GROUP):
-            members = members.filter(subtree_q(org.path))
+    centres = centres_of(org)
+    # Rules and festivals of every centre in two queries, not two a centre (a province has hundreds of centres).
+    stored_rules = {r.centre_id: r for r in VisitRules.objects.filter(centre__in=centres)}
+    festivals = {}
+    for f in Festival.objects.filter(centre__in=centres, active=True):
+        festivals.setdefault(f.centre_id, []).append(f)
+    rules_of, fdays_of = {}, {}
+    for centre in centres:
+        rules = stored_rules.get(centre.id)
+        if rules is None:  # a centre's first planning stores the default rules and festivals
+            rules = rules_for(centre)
+            festivals[centre.id] = list(Festival.objects.filter(centre=centre, active=True))
+        rules_of[centre.id] = rules
+        fdays_of[centre.id] = festival_days(festivals.get(centre.id, []), start, end)
+    alive = Q(died_on__isnull=True) | Q(died_on__gte=start - timedelta(days=HORIZON_DAYS))
+    if org is not None and org.kind in (UnitKind.BRANCH, UnitKind.GROUP):
+        alive &= subtree_q(org.path)
+    everyone = [c.id for c in centres if only is None or (unless_festival and fdays_of[c.id])]
+    some = sorted(set(rules_of) - set(everyone))
+    # Every member of a centre, centre by centre; the chosen members of the other centres together, a chunk at a time
+    # whatever centre they are in (a daily run at 10^6 has a few candidates in each of hundreds of centres).
+    batches = [Member.objects.filter(alive, centre_id=c) for c in everyone]
+    if some:
+        batches.append(Member.objects.filter(alive, only, centre_id__in=some))
+    for members in batches:
+        members = members.only(*MEMBER_FIELDS)
         last = 0
         while True:
             chunk = list(members.filter(pk__gt=last).order_by("pk")[:CHUNK])
-            if not chunk:
+            if chunk:
+                last = chunk[-1].pk
+                ids = [m.id for m in chunk]
+                events = _events_by_member(ids) if any(k in kinds for k in EVENT_OCCASIONS) else {}
+                result.add(_reconcile(chunk, events, rules_of, fdays_of, start, end, today, kinds))
+            if len(chunk) < CHUNK:
                 break
-            last = chunk[-1].pk
-            ids = [m.id for m in chunk]
-            events = _events_by_member(ids) if any(k in kinds for k in EVENT_OCCASIONS) else {}
-            result.add(_reconcile(centre.id, chunk, events, rules, fdays, start, end, today, kinds))
     return result
 
 
@@ -346,7 +366,7 @@ def plan_member(member, *, start, end=None, kinds=ALL_OCCASIONS, today=None):
     fdays = []
     if Occasion.FESTIVAL in kinds:
         fdays = festival_days(list(Festival.objects.filter(centre=centre, active=True)), start, end)
-    return _reconcile(centre.id, [member], _events_by_member([member.id]), rules, fdays, start, end, today, kinds)
+    return _reconcile([member], _events_by_member([member.id]), {centre.id: rules}, {centre.id: fdays}, start, end, today, kinds)
 
 
 def cancel_open_visits(member, *, cause, reason, kinds=None, window_end_from=None):

@@ -316,7 +316,9 @@ def ledger_export(request):
     _require_ledger(request)
     centre, year = _centre_for(request), year_for(request)
     content = ledger.workbook(centre, year)
-    record_audit(request.user, AuditAction.EXPORT, centre, detail=f"visits money ledger {year} xlsx", ip=client_ip(request))
+    members = ledger.entries(centre, year).exclude(member=None).values_list("member_id", flat=True).distinct()
+    record_audit(request.user, AuditAction.EXPORT, centre, detail=f"visits money ledger {year} xlsx", ip=client_ip(request),
+                 subjects=sorted(set(members)))  # for each member's personal-data access report
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{centre.code}-{year}-visits-ledger.xlsx"'
     return response

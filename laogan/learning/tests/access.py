@@ -50,7 +50,7 @@ ROUTES = [
     Route("learning_reflection", kwargs=_reflection, get=expect("personal-data")),
     # An empty form withdraws consent: a change empty data makes.
     Route("learning_consent", kwargs=_reflection, get=post_only(), post=expect("personal-data", 302), writes=True),
-    Route("learning_reflection_file", kwargs=_reflection, get=expect("personal-data")),
+    Route("learning_reflection_file", kwargs=_reflection, get=expect("personal-data"), writes=True),  # audits the opening
     # The centre's booklet: a group leader sees only the group, so the centre is not theirs to print.
     Route("learning_special_issue", query=lambda w: {"unit": w.centre_a.code, "year": w.learning_reflection.year},
           get=expect("personal-data", group_leader=404), writes=True, note="the download is audited as an export"),

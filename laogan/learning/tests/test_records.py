@@ -36,6 +36,8 @@ class RecordTest(LearningTestCase):
         self.assertEqual(r.file.open("rb").read(3), b"\xff\xd8\xff")
         shown = self.client.get(f"/learning/reflections/{r.pk}/file/")
         self.assertEqual(shown["Content-Type"], "image/jpeg")
+        opened = AuditEntry.objects.get(action=AuditAction.REVEAL, object_type="learning.reflection")
+        self.assertEqual((opened.actor, list(opened.subjects.values_list("object_id", flat=True))), (self.liaison, [self.zhang.pk]))
 
     def test_refused_input_says_why_and_records_nothing(self):
         self.login(self.liaison)

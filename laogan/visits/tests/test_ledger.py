@@ -84,4 +84,8 @@ class LedgerTest(BaseTestCase):
         self.assertEqual(len(detail), 4)
         reversal = next(r for r in detail if r[8])
         self.assertEqual((reversal[3], reversal[6], reversal[8], reversal[9]), ("张建国", -500.2, "重复录入", self.condolence.pk))
-        self.assertTrue(AuditEntry.objects.filter(action=AuditAction.EXPORT, actor=self.secretary).exists())
+        export = AuditEntry.objects.get(action=AuditAction.EXPORT, actor=self.secretary)
+        # The members named in the ledger find this export in their personal-data access report.
+        named = set(MoneyEntry.objects.filter(centre=self.centre_a).exclude(member=None).values_list("member_id", flat=True))
+        self.assertIn(self.condolence.member_id, named)
+        self.assertEqual(set(export.subjects.values_list("object_id", flat=True)), named)
