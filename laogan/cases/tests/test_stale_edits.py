@@ -4,11 +4,11 @@ second to save is refused with a clear message and changes nothing; a single edi
 from datetime import date
 
 import time_machine
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.urls import reverse
 
 from laogan.accounts.models import AuditAction, AuditEntry
-from laogan.lib.tests.formdata import as_post
+from laogan.lib.tests.formdata import open_form
 
 from ..actions import StaleEdit, do_update_case
 from ..models import Case, Kind
@@ -26,12 +26,7 @@ class StaleCaseEditTest(CaseTestCase):
         self.url = reverse("case_edit", args=[self.case.pk])
 
     def open_form(self, user):
-        """Sign `user` in on a browser of their own and open the case page; return the browser and the edit form."""
-        browser = Client()
-        browser.force_login(user)
-        page = browser.get(self.case.get_absolute_url())
-        self.assertContains(page, '<input type="hidden" name="edit-version"')  # the version travels with the form
-        return browser, as_post(page.context["edit_form"])
+        return open_form(self, user, self.case.get_absolute_url(), "edit_form", prefix="edit-")
 
     def updates(self):
         return AuditEntry.objects.filter(object_type="cases.case", object_id=str(self.case.pk),

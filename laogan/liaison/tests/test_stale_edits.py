@@ -6,11 +6,11 @@ form, the second to save is refused with a clear message and changes nothing; a 
 from datetime import date, datetime
 
 import time_machine
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.urls import reverse
 
 from laogan.accounts.models import AuditAction, AuditEntry
-from laogan.lib.tests.formdata import as_post
+from laogan.lib.tests.formdata import open_form
 from laogan.liaison.models import Commitment, GroupPairing, JointActivity, LiaisonPolicy, PairingSide, PartnerUnit
 
 from .base import SHANGHAI, LiaisonTestCase
@@ -38,12 +38,7 @@ class StaleLiaisonEditTest(LiaisonTestCase):
                                                     recorded_by=cls.liaison)
 
     def open_form(self, user, url, context_name="form"):
-        """Sign `user` in on a browser of their own and open `url`; return the browser and the form as shown."""
-        browser = Client()
-        browser.force_login(user)
-        page = browser.get(url)
-        self.assertContains(page, '<input type="hidden" name="version"')  # the version travels with the form
-        return browser, as_post(page.context[context_name])
+        return open_form(self, user, url, context_name)
 
     def assert_second_is_refused(self, url, users, first_change, second_change, message):
         """Both open the form at `url`; the first saves `first_change`, the second's `second_change` is refused."""
@@ -115,11 +110,8 @@ class StalePolicyTest(LiaisonTestCase):
         self.url = reverse("liaison_policy")
 
     def open_form(self, user):
-        browser = Client()
-        browser.force_login(user)
-        page = browser.get(self.roster)
-        self.assertContains(page, '<input type="hidden" name="version"')  # the version travels with the form
-        return browser, {**as_post(page.context["policy_form"]), "centre": "centre-a"}
+        browser, data = open_form(self, user, self.roster, "policy_form")
+        return browser, {**data, "centre": "centre-a"}
 
     def test_two_people_save_over_the_defaults_the_second_is_refused_and_changes_nothing(self):
         first, first_form = self.open_form(self.secretary)

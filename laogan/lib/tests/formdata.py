@@ -25,3 +25,17 @@ def as_post(form):
         else:
             data[field.html_name] = str(value)
     return data
+
+
+def open_form(test, user, url, context_name="form", prefix=""):
+    """Sign `user` in on a browser of their own and open `url`, as one of two people editing at once.
+
+    Checks that the form carries its version; returns the browser and the form's data as shown.
+    """
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(user)
+    page = browser.get(url)
+    test.assertContains(page, f'<input type="hidden" name="{prefix}version"')  # the version travels with the form
+    return browser, as_post(page.context[context_name])

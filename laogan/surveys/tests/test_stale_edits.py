@@ -3,11 +3,10 @@ second to save is refused with a clear message and changes nothing; closing the 
 form stale (it moves the last day the form carries); a single edit saves as before."""
 
 import time_machine
-from django.test import Client
 from django.urls import reverse
 
 from laogan.accounts.models import AuditAction, AuditEntry
-from laogan.lib.tests.formdata import as_post
+from laogan.lib.tests.formdata import open_form
 from laogan.surveys import actions
 from laogan.surveys.models import Survey
 
@@ -26,12 +25,7 @@ class StaleSurveyEditTest(SurveyTestCase):
         self.url = reverse("survey_edit", args=[self.survey.pk])
 
     def open_form(self, user):
-        """Sign `user` in on a browser of their own and open the edit page; return the browser and the form."""
-        browser = Client()
-        browser.force_login(user)
-        page = browser.get(self.url)
-        self.assertContains(page, '<input type="hidden" name="version"')  # the version travels with the form
-        return browser, as_post(page.context["form"])
+        return open_form(self, user, self.url)
 
     def updates(self):
         return AuditEntry.objects.filter(object_type="surveys.survey", object_id=str(self.survey.pk),

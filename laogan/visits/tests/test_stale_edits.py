@@ -2,11 +2,11 @@
 form, the second to save is refused with a clear message and changes nothing; the first save of the unsaved
 default rules still works (whoever stored the defaults meanwhile); a single edit saves as before."""
 
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.urls import reverse
 
 from laogan.accounts.models import AuditAction, AuditEntry
-from laogan.lib.tests.formdata import as_post
+from laogan.lib.tests.formdata import open_form
 from laogan.test import BaseTestCase
 from laogan.visits.models import Festival, VisitRules
 from laogan.visits.planning import rules_for
@@ -24,12 +24,7 @@ class StaleRulesTest(BaseTestCase):
         self.url = reverse("visit_rules") + "?centre=centre-a"
 
     def open_form(self, user):
-        """Sign `user` in on a browser of their own and open the rules page; return the browser and the form."""
-        browser = Client()
-        browser.force_login(user)
-        page = browser.get(self.url)
-        self.assertContains(page, '<input type="hidden" name="version"')  # the version travels with the form
-        return browser, as_post(page.context["form"])
+        return open_form(self, user, self.url)
 
     def rules(self):
         return VisitRules.objects.get(centre=self.centre_a)
@@ -102,11 +97,7 @@ class StaleFestivalTest(BaseTestCase):
         self.url = reverse("visit_festival_edit", args=[self.festival.pk])
 
     def open_form(self, user):
-        browser = Client()
-        browser.force_login(user)
-        page = browser.get(self.url)
-        self.assertContains(page, '<input type="hidden" name="version"')  # the version travels with the form
-        return browser, as_post(page.context["form"])
+        return open_form(self, user, self.url)
 
     def test_the_second_of_two_people_editing_a_festival_is_refused_and_changes_nothing(self):
         first, first_form = self.open_form(self.secretary)
