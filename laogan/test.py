@@ -113,6 +113,20 @@ class BrowserTestCase(ReferenceRowsMixin, StaticLiveServerTestCase):
         cls.playwright = sync_playwright().start()
         cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
+    def open_phone(self, **options):
+        """Open a page in a fresh browser context the size of a 360 px phone, in Chinese; it is self.page."""
+        context = self.browser.new_context(viewport={"width": 360, "height": 760}, device_scale_factor=2, is_mobile=True,
+                                           has_touch=True, locale="zh-CN", **options)
+        self.addCleanup(context.close)
+        self.page = context.new_page()
+        self.page.set_default_timeout(30_000)
+        return self.page
+
+    def assert_no_horizontal_scroll(self):
+        """Every staff page must fit a 360 px phone: nothing may stick out sideways."""
+        width = self.page.evaluate("document.documentElement.scrollWidth")
+        self.assertLessEqual(width, 360, f"{self.page.url} is {width} px wide on a 360 px phone")
+
     @classmethod
     def tearDownClass(cls):
         cls.browser.close()

@@ -51,11 +51,13 @@ def birthday_q(days):
         solar.add(229)
     lunar_months = {abs(lunar.lunar_month_day(d)[0]) for d in days}
     lunar_months |= {-m for m in lunar_months}
-    months = {d.month for d in days}
+    known_to_the_month = models.Q()
+    for month in sorted({d.month for d in days}):  # one range a month: December and January are not a whole year
+        known_to_the_month |= models.Q(birth_md__gte=month * 100, birth_md__lte=month * 100 + 31)
     return (
         models.Q(birthday_custom=BirthdayCustom.SOLAR, birth_md__in=sorted(solar))
         | models.Q(birthday_custom=BirthdayCustom.LUNAR, lunar_birth_month__in=sorted(lunar_months))
-        | models.Q(birth_date_precision=DatePrecision.MONTH, birth_md__gte=min(months) * 100, birth_md__lte=max(months) * 100 + 31)
+        | (models.Q(birth_date_precision=DatePrecision.MONTH) & known_to_the_month)
     )
 
 

@@ -10,11 +10,7 @@ class TotpBrowserTest(BrowserTestCase):
         bureau = make_unit("bureau", UnitKind.BUREAU, name="城区老干部局")
         centre = make_unit("centre-a", UnitKind.CENTRE, bureau, name="甲中心")
         self.user = make_user("secretary", centre, Role.SECRETARY, full_name="黄秀梅", totp_required=True)
-        context = self.browser.new_context(viewport={"width": 360, "height": 760}, device_scale_factor=2, is_mobile=True,
-                                           has_touch=True, locale="zh-CN")
-        self.page = context.new_page()
-        self.page.set_default_timeout(30_000)
-        self.addCleanup(context.close)
+        self.open_phone()
         self.csp_errors = []
         self.page.on("console", lambda m: self.csp_errors.append(m.text) if "Content Security Policy" in m.text else None)
 

@@ -38,11 +38,7 @@ class RecordAStudySessionOnAPhoneTest(BrowserTestCase):
         do_forward(s, to="城区住建局", on=today - timedelta(days=45), acting_user=self.secretary)
         do_record_suggestion(centre=self.centre, group=groups[1], text="建议扶持坛洛镇香蕉深加工。", field="农业",
                              received_on=today, acting_user=self.secretary)
-        context = self.browser.new_context(viewport={"width": 360, "height": 760}, is_mobile=True, has_touch=True,
-                                           locale="zh-CN")
-        self.page = context.new_page()
-        self.page.set_default_timeout(30_000)
-        self.addCleanup(context.close)
+        self.open_phone()
 
     def test_a_secretary_records_a_study_session_and_ticks_attendance_on_the_phone(self):
         from playwright.sync_api import expect
@@ -99,7 +95,3 @@ class RecordAStudySessionOnAPhoneTest(BrowserTestCase):
         page.locator(".suggestion-row a").click()
         expect(page.locator("h1 .tag.late")).to_be_visible()
         page.screenshot(path=str(SHOTS / "activities_suggestion.png"), full_page=True)
-
-    def assert_no_horizontal_scroll(self):
-        width = self.page.evaluate("document.documentElement.scrollWidth")
-        self.assertLessEqual(width, 360, "the page scrolls sideways on a 360-px phone")

@@ -26,11 +26,7 @@ class AfterDeathOnAPhoneTest(BrowserTestCase):
         self.liaison = make_user("liaison", centre, Role.STAFF, full_name="黄海燕")
         self.member = make_member(name="张建国", born=date(1928, 5, 3), unit=group)
         Member.objects.filter(pk=self.member.pk).update(liaison=self.liaison)
-        context = self.browser.new_context(viewport={"width": 360, "height": 760}, device_scale_factor=2, is_mobile=True,
-                                           has_touch=True, locale="zh-CN")
-        self.page = context.new_page()
-        self.page.set_default_timeout(30_000)
-        self.addCleanup(context.close)
+        self.open_phone()
 
     def test_secretary_records_a_death_and_works_the_checklist(self):
         from playwright.sync_api import expect
@@ -74,7 +70,3 @@ class AfterDeathOnAPhoneTest(BrowserTestCase):
         self.assertEqual(case.status, Status.CLOSED)
         expect(page.locator(".headline .case-status")).to_have_class("tag case-status closed")
         self.assert_no_horizontal_scroll()
-
-    def assert_no_horizontal_scroll(self):
-        width = self.page.evaluate("document.documentElement.scrollWidth")
-        self.assertLessEqual(width, 360, f"{self.page.url} is {width} px wide on a 360 px phone")

@@ -20,11 +20,7 @@ class RecordOnAPhoneTest(BrowserTestCase):
         make_user("liaison", centre, Role.STAFF, full_name="黄海燕")
         self.member = make_member(name="张建国", born=date(1928, 5, 3), unit=group)
         make_member(name="李秀英", born=date(1930, 2, 1), unit=group, sex="F")
-        context = self.browser.new_context(viewport={"width": 360, "height": 760}, device_scale_factor=2, is_mobile=True,
-                                           has_touch=True, locale="zh-CN")
-        self.page = context.new_page()
-        self.page.set_default_timeout(30_000)
-        self.addCleanup(context.close)
+        self.open_phone()
 
     def test_liaison_records_a_dictated_reflection_and_a_good_deed(self):
         from playwright.sync_api import expect
@@ -66,7 +62,3 @@ class RecordOnAPhoneTest(BrowserTestCase):
         row = page.locator("table.learning-grid tbody tr", has_text="张建国")
         expect(row.locator("a.done")).to_have_count(2)
         self.assert_no_horizontal_scroll()
-
-    def assert_no_horizontal_scroll(self):
-        width = self.page.evaluate("document.documentElement.scrollWidth")
-        self.assertLessEqual(width, 360, f"{self.page.url} is {width} px wide on a 360 px phone")

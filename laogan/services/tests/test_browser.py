@@ -25,11 +25,7 @@ class NightWaterFaultOnAPhoneTest(BrowserTestCase):
         self.member = make_member(name="张建国", born=date(1928, 5, 3), unit=group)
         make_member(name="李秀英", born=date(1933, 2, 14), sex="F", unit=group)
         Partner.objects.create(centre=centre, name="北湖物业", kind="property")
-        context = self.browser.new_context(viewport={"width": 360, "height": 760}, is_mobile=True, has_touch=True,
-                                           locale="zh-CN")
-        self.page = context.new_page()
-        self.page.set_default_timeout(30_000)
-        self.addCleanup(context.close)
+        self.open_phone()
 
     def test_a_liaison_records_a_burst_pipe_and_dispatches_it(self):
         page = self.page

@@ -25,11 +25,7 @@ class AnswerWithoutJavaScriptTest(BrowserTestCase):
         self.survey = make_survey(centre, blueprint="visit_follow_up", opens_on=today - timedelta(days=1),
                                   closes_on=today + timedelta(days=10))
         self.code = issue_slips(self.survey, group, secretary, on=today)["张建国"]
-        context = self.browser.new_context(viewport={"width": 360, "height": 760}, java_script_enabled=False,
-                                           is_mobile=True, has_touch=True, locale="zh-CN")
-        self.page = context.new_page()
-        self.page.set_default_timeout(30_000)
-        self.addCleanup(context.close)
+        self.open_phone(java_script_enabled=False)
 
     def assert_large(self, selector):
         size = self.page.locator(selector).first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")

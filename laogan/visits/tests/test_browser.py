@@ -34,11 +34,7 @@ class RecordABirthdayVisitOnAPhoneTest(BrowserTestCase):
         Member.objects.filter(pk=self.member.pk).update(liaison=self.liaison)
         plan(today, today + timedelta(days=30))
         self.birthday = PlannedVisit.objects.get(member=self.member, kind=Occasion.BIRTHDAY)
-        context = self.browser.new_context(viewport={"width": 360, "height": 760}, is_mobile=True, has_touch=True,
-                                           locale="zh-CN")
-        self.page = context.new_page()
-        self.page.set_default_timeout(30_000)
-        self.addCleanup(context.close)
+        self.open_phone()
 
     def test_a_liaison_records_this_weeks_birthday_visit_from_a_phone(self):
         from playwright.sync_api import expect
@@ -77,7 +73,3 @@ class RecordABirthdayVisitOnAPhoneTest(BrowserTestCase):
         self.assertTrue(self.birthday.attendance.cake_delivered)
         self.assertEqual(MoneyEntry.objects.get(member=self.member).amount, 168)
         self.assertEqual(VisitPhoto.objects.filter(record=self.birthday.attendance.record).count(), 1)
-
-    def assert_no_horizontal_scroll(self):
-        width = self.page.evaluate("document.documentElement.scrollWidth")
-        self.assertLessEqual(width, 360, "the page scrolls sideways on a 360-px phone")
