@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from laogan.accounts.actions import record_audit
 from laogan.accounts.models import AuditAction
 from laogan.members.models import Member
+from laogan.lib.locking import StaleEdit, claim  # noqa: F401 (StaleEdit: the views catch it from here)
 
 from . import codes
 from .models import (
@@ -43,8 +44,11 @@ def _check_activity(activity):
         raise ValidationError(errors)
 
 
-def do_save_activity(activity, *, acting_user, partners=None, invited=None, photos=(), ip=None):
-    """Create or change an activity; `invited` (members) replaces the invitation list when given. Return it."""
+def do_save_activity(activity, *, acting_user, partners=None, invited=None, photos=(), expected_version=None, ip=None):
+    """Create or change an activity; `invited` (members) replaces the invitation list when given. Return it.
+
+    A change made through a form passes `expected_version`, the version the form was read at: if someone saved the
+    activity since, StaleEdit is raised and nothing changes."""
     _check_activity(activity)
     activity.refresh_derived()
     invited = list(invited) if invited is not None else None
@@ -56,6 +60,8 @@ def do_save_activity(activity, *, acting_user, partners=None, invited=None, phot
     with transaction.atomic():
         if created:
             activity.created_by = acting_user
+        elif expected_version is not None:
+            activity.version = claim(Activity, activity.pk, expected_version, name=activity.title)
         activity.save()
         if partners is not None:
             activity.partners.set(partners)
@@ -194,8 +200,10 @@ def do_scan(activity, text, *, acting_user, ip=None):
 
 # -- recurring activities -------------------------------------------------------------------------------------------
 
-def do_save_series(series, *, acting_user, ip=None, today=None):
-    """Create or change a recurring activity and put its coming occurrences on the calendar. Return it."""
+def do_save_series(series, *, acting_user, expected_version=None, ip=None, today=None):
+    """Create or change a recurring activity and put its coming occurrences on the calendar. Return it.
+
+    A change made through a form passes `expected_version` (see do_save_activity)."""
     if series.unit.centre_id is None:
         raise ValidationError({"unit": _("Choose the centre or a unit under it.")})
     if not 1 <= series.every_months <= 24:
@@ -204,6 +212,8 @@ def do_save_series(series, *, acting_user, ip=None, today=None):
         raise ValidationError({"ends_on": _("The last date is before the first.")})
     created = series.pk is None
     with transaction.atomic():
+        if not created and expected_version is not None:
+            series.version = claim(ActivitySeries, series.pk, expected_version, name=series.title)
         series.refresh_derived()
         series.save()
         record_audit(acting_user, AuditAction.CREATE if created else AuditAction.UPDATE, series, ip=ip, changes={
@@ -264,9 +274,13 @@ def do_create_default_groups(centre, *, acting_user, ip=None):
     return made
 
 
-def do_save_group(group, *, acting_user, ip=None):
+def do_save_group(group, *, acting_user, expected_version=None, ip=None):
+    """Create or change an advisory group; a change made through a form passes `expected_version` (see
+    do_save_activity)."""
     created = group.pk is None
     with transaction.atomic():
+        if not created and expected_version is not None:
+            group.version = claim(AdvisoryGroup, group.pk, expected_version, name=group.name)
         try:
             with transaction.atomic():
                 group.save()

@@ -8,6 +8,7 @@ from laogan.liaison.forms import PhotosField
 from laogan.liaison.models import PartnerUnit
 from laogan.members.models import Member
 from laogan.lib.forms import DATE
+from laogan.lib.locking import VersionedFormMixin
 
 from .models import FIELD_CHOICES, Activity, ActivitySeries, AdvisoryGroup, grouped_kind_choices
 
@@ -28,7 +29,7 @@ class MemberChoices(forms.ModelMultipleChoiceField):
         return f"{obj.name}（{obj.unit.name}）"
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(VersionedFormMixin, forms.ModelForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=grouped_kind_choices)
     partners = forms.ModelMultipleChoiceField(label=_("Partner units"), queryset=PartnerUnit.objects.none(),
                                               required=False, widget=forms.CheckboxSelectMultiple)
@@ -65,7 +66,7 @@ class ActivityForm(forms.ModelForm):
         return data
 
 
-class SeriesForm(forms.ModelForm):
+class SeriesForm(VersionedFormMixin, forms.ModelForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=grouped_kind_choices)
 
     class Meta:
@@ -89,7 +90,7 @@ class SeriesForm(forms.ModelForm):
         return data
 
 
-class GroupForm(forms.ModelForm):
+class GroupForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = AdvisoryGroup
         fields = ["field", "name", "remit", "sort_order", "active"]

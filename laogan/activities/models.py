@@ -121,6 +121,8 @@ class Activity(models.Model):
     cancelled = models.BooleanField(_("cancelled"), default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Optimistic locking (lib/locking.py): an edit made on a stale copy is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ActivityQuerySet.as_manager()
@@ -242,6 +244,8 @@ class ActivitySeries(models.Model):
     active = models.BooleanField(_("active"), default=True)
     next_occurrence = models.PositiveSmallIntegerField(default=0, editable=False)
     next_due = models.DateField(null=True, editable=False)
+    # Optimistic locking (lib/locking.py): an edit made on a stale copy is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -300,6 +304,8 @@ class AdvisoryGroup(models.Model):
     remit = models.TextField(_("remit"), blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     active = models.BooleanField(_("active"), default=True)
+    # Optimistic locking (lib/locking.py): an edit made on a stale copy is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = AdvisoryGroupQuerySet.as_manager()
 

@@ -50,18 +50,24 @@ def activity_form(request, pk=None):
     members = access.members_for(request, centre)
     form = ActivityForm(request.POST or None, request.FILES or None, instance=activity, centre=centre, members=members,
                         initial={"invited": invited, "partners": list(activity.partners.all()) if pk else []})
+    status = 200
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             actions.do_save_activity(form.save(commit=False), partners=list(d.get("partners", [])), invited=list(d["invited"]),
-                                     photos=d["photos"], acting_user=request.user, ip=client_ip(request))
+                                     photos=d["photos"], expected_version=form.expected_version, acting_user=request.user,
+                                     ip=client_ip(request))
+        except actions.StaleEdit as e:
+            messages.error(request, str(e))  # nothing saved; what was typed stays in the form
+            status = 409
         except ValidationError as e:
             add_errors(form, e)
         else:
             messages.success(request, _("The activity is saved."))
             return redirect("activity_detail", form.instance.pk)
     title = _("Change the activity") if pk else _("Record an activity")
-    return render(request, "activities/form.html", {"form": form, "title": title, "activity": activity if pk else None})
+    return render(request, "activities/form.html", {"form": form, "title": title, "activity": activity if pk else None},
+                  status=status)
 
 
 def activity_detail(request, pk):
@@ -113,16 +119,22 @@ def series_form(request, pk=None):
     series = access.get_series(request, pk) if pk else ActivitySeries()
     centre = series.centre if pk else access.centre_for(request)
     form = SeriesForm(request.POST or None, instance=series, centre=centre)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            actions.do_save_series(form.save(commit=False), acting_user=request.user, ip=client_ip(request))
+            actions.do_save_series(form.save(commit=False), expected_version=form.expected_version, acting_user=request.user,
+                                   ip=client_ip(request))
+        except actions.StaleEdit as e:
+            messages.error(request, str(e))
+            status = 409
         except ValidationError as e:
             add_errors(form, e)
         else:
             messages.success(request, _("The recurring activity is saved; its coming dates are on the calendar."))
             return redirect("activity_series_detail", form.instance.pk)
     title = _("Change the recurring activity") if pk else _("New recurring activity")
-    return render(request, "activities/form.html", {"form": form, "title": title, "series": series if pk else None})
+    return render(request, "activities/form.html", {"form": form, "title": title, "series": series if pk else None},
+                  status=status)
 
 
 def series_detail(request, pk):

@@ -40,15 +40,20 @@ def group_form(request, pk=None):
     access.require_worker(request)
     group = access.get_group(request, pk) if pk else AdvisoryGroup(centre=access.centre_for(request))
     form = GroupForm(request.POST or None, instance=group)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            actions.do_save_group(form.save(commit=False), acting_user=request.user, ip=client_ip(request))
+            actions.do_save_group(form.save(commit=False), expected_version=form.expected_version, acting_user=request.user,
+                                  ip=client_ip(request))
+        except actions.StaleEdit as e:
+            messages.error(request, str(e))
+            status = 409
         except ValidationError as e:
             add_errors(form, e)
         else:
             return redirect("advisory_group", form.instance.pk)
     title = _("Change the advisory group") if pk else _("New advisory group")
-    return render(request, "activities/form.html", {"form": form, "title": title})
+    return render(request, "activities/form.html", {"form": form, "title": title}, status=status)
 
 
 def group_detail(request, pk):
