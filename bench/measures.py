@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.db import connection
 
 from laogan.accounts.models import Role, Unit, User
+from laogan.lib.crypto import suffix_hash
 from laogan.members.models import Member, MemberPhone
 
 from . import prepare
@@ -87,7 +88,7 @@ def import_limit(opts):
             members.append(m)
         Member.objects.bulk_create(members, batch_size=2000)
         for m, row in zip(members, rows[1:]):
-            phones.append(MemberPhone(member=m, number=str(row[6]), last4=str(row[6])[-4:]))
+            phones.append(MemberPhone(member=m, number=str(row[6]), last4=str(row[6])[-4:], suffix_hash=suffix_hash(str(row[6]))))
         MemberPhone.objects.bulk_create(phones, batch_size=2000)
 
     times = timed(run, opts["repeats"], before=prepare.clear_import)
@@ -162,14 +163,14 @@ def search(opts):
 
 
 def _bare_sql(kind, q):
-    """Return the cheapest indexed query that finds the first page for a search (digit suffixes by their last four)."""
+    """Return the cheapest indexed query that finds the first page for a search (digit suffixes by their keyed hash)."""
     if kind in ("name", "full pinyin", "initials"):
         column = {"name": "name", "full pinyin": "name_pinyin", "initials": "name_initials"}[kind]
         return (f"SELECT id, name FROM members_member WHERE {column} >= %s AND {column} < %s ORDER BY {column}, id LIMIT 30",
                 [q, q + "\U0010ffff"])
     if kind == "phone suffix":
-        return "SELECT member_id FROM members_memberphone WHERE last4 = %s LIMIT 30", [q[-4:]]
-    return "SELECT id FROM members_member WHERE id_number_last4 = %s LIMIT 30", [q[-4:]]
+        return "SELECT member_id FROM members_memberphone WHERE suffix_hash = %s LIMIT 30", [suffix_hash(q)]
+    return "SELECT id FROM members_member WHERE id_number_suffix_hash = %s LIMIT 30", [suffix_hash(q)]
 
 
 # -- visit planning --------------------------------------------------------------------------------------------------------

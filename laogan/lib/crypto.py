@@ -2,7 +2,8 @@
 
 Values are encrypted with Fernet (AES-128-CBC + HMAC-SHA256). LAOGAN_FIELD_KEYS holds the keys newest first:
 the first encrypts, all decrypt, so keys can be rotated by re-encrypting in batches. A keyed HMAC of the
-normalised value (LAOGAN_LOOKUP_KEY) lets an ID number be found without decrypting every row.
+normalised value (LAOGAN_LOOKUP_KEY) lets an ID number be found without decrypting every row, and a keyed HMAC of
+the last six characters of a number (suffix_hash) lets a phone or ID number be found by the end a person types.
 """
 
 import base64
@@ -68,6 +69,21 @@ def lookup_hash(value):
     """Return the keyed hash used to find an exact value without decrypting."""
     key = settings.LOOKUP_HASH_KEY.encode() if settings.LOOKUP_HASH_KEY else _dev_key("lookup")
     return hmac.new(key, str(value).encode(), hashlib.sha256).hexdigest()
+
+
+SUFFIX_LENGTH = 6
+
+
+def suffix_hash(number):
+    """Return the keyed hash of a normalised number's last six characters, or "" for a shorter or empty number.
+
+    Keyed like lookup_hash, never a bare hash: without the key all 10^6 six-digit suffixes are hashed and matched in
+    a second. 16 hex digits (64 bits) keep a million suffixes apart and the index small. An ID number's check
+    character is upper-cased, as search upper-cases what is typed.
+    """
+    if not number or len(number) < SUFFIX_LENGTH:
+        return ""
+    return lookup_hash(f"number-suffix:{number[-SUFFIX_LENGTH:].upper()}")[:16]
 
 
 class EncryptedTextField(models.TextField):

@@ -225,11 +225,14 @@ def _write_roster(report):
     replaced = [r.member.pk for r in updated if r.phones is not None]
     for start in range(0, len(replaced), IMPORT_BATCH):
         MemberPhone.objects.filter(member_id__in=replaced[start : start + IMPORT_BATCH]).delete()
-    # Bulk inserts skip MemberPhone.save(); the roster already gives normalised numbers, last4 is set here.
-    bulk.insert_instances(MemberPhone, [
-        MemberPhone(member=r.member, label=label, number=number, last4=number[-4:], order=order)
+    # Bulk inserts skip MemberPhone.save(), so the columns search reads are derived here.
+    phones = [
+        MemberPhone(member=r.member, label=label, number=number, order=order)
         for r in new + updated if r.phones for order, (label, number) in enumerate(r.phones)
-    ])
+    ]
+    for phone in phones:
+        phone.refresh_derived()
+    bulk.insert_instances(MemberPhone, phones)
 
 
 def _read_back_ids(members):

@@ -202,11 +202,12 @@ def _members(seed, groups, staff, today, years, counts, progress):
     m_writer = Writer(Member, [
         "id", "unit_id", "centre_id", "unit_path", "name", "name_pinyin", "name_initials", "sex", "ethnicity", "birth_date",
         "birth_date_precision", "birthday_custom", "lunar_birth_month", "lunar_birth_day", "birth_md", "id_number", "id_number_hash",
-        "id_number_last4", "category", "is_party_member", "party_join_date", "work_start_date", "retirement_date",
+        "id_number_last4", "id_number_suffix_hash", "category", "is_party_member", "party_join_date", "work_start_date", "retirement_date",
         "former_unit", "former_post", "treatment_level", "address", "health_notes", "lives_alone", "disabled", "bedridden",
         "liaison_id", "last_contact_at", "created_at", "updated_at"])
-    p_writer = Writer(MemberPhone, ["id", "member_id", "label", "number", "last4", "order"])
-    c_writer = Writer(Contact, ["id", "member_id", "name", "relationship", "phone", "phone_last4", "lives_with_member", "is_emergency"])
+    p_writer = Writer(MemberPhone, ["id", "member_id", "label", "number", "last4", "suffix_hash", "order"])
+    c_writer = Writer(Contact, ["id", "member_id", "name", "relationship", "phone", "phone_last4", "phone_suffix_hash",
+                                "lives_with_member", "is_emergency"])
     member_id, phone_id, contact_id = bulk.next_id(Member), bulk.next_id(MemberPhone), bulk.next_id(Contact)
     used = set(Member.objects.exclude(id_number_hash=None).values_list("id_number_hash", flat=True))
     spellings = {}
@@ -249,7 +250,7 @@ def _members(seed, groups, staff, today, years, counts, progress):
                 member_id, gid, cid, gpath, name, full, initials, sex, "汉族" if rng.random() < 0.85 else "壮族", stored_born,
                 DatePrecision.MONTH if month_only else DatePrecision.DAY, custom, lunar_md[0], lunar_md[1],
                 stored_born.month * 100 + stored_born.day,
-                crypto.encrypt(number), crypto.lookup_hash(number), number[-4:],
+                crypto.encrypt(number), crypto.lookup_hash(number), number[-4:], crypto.suffix_hash(number),
                 Category.LIXIU if lixiu else Category.TUIXIU, rng.random() < 0.97, joined, joined, retired,
                 unit_name, post, "享受副厅级待遇" if rng.random() < 0.1 else "享受处级待遇", crypto.encrypt(address),
                 crypto.encrypt(health) if health else "", rng.random() < 0.12, rng.random() < 0.05, rng.random() < 0.02,
@@ -257,17 +258,17 @@ def _members(seed, groups, staff, today, years, counts, progress):
             )
             if rng.random() < 0.92:
                 mobile = _mobile(rng)
-                p_writer.add(phone_id, member_id, "mobile", crypto.encrypt(mobile), mobile[-4:], 0)
+                p_writer.add(phone_id, member_id, "mobile", crypto.encrypt(mobile), mobile[-4:], crypto.suffix_hash(mobile), 0)
                 phone_id += 1
             if rng.random() < 0.4:
                 home = f"0771{rng.randrange(2000000, 9999999)}"
-                p_writer.add(phone_id, member_id, "home", crypto.encrypt(home), home[-4:], 1)
+                p_writer.add(phone_id, member_id, "home", crypto.encrypt(home), home[-4:], crypto.suffix_hash(home), 1)
                 phone_id += 1
             if rng.random() < 0.3:
                 phone = _mobile(rng)
                 child_sex = rng.random() < 0.5
                 c_writer.add(contact_id, member_id, name[0] + ("伟" if child_sex else "红"), "儿子" if child_sex else "女儿",
-                             crypto.encrypt(phone), phone[-4:], rng.random() < 0.3, True)
+                             crypto.encrypt(phone), phone[-4:], crypto.suffix_hash(phone), rng.random() < 0.3, True)
                 contact_id += 1
             people.append(_M(member_id, cid, gpath, liaison, secretary, stored_born, None))
             member_id += 1

@@ -79,6 +79,24 @@ class KeyRotationTest(BaseTestCase):
                              [f"1380000{i:04d}" for i in range(5)])
             self.assertEqual(TotpDevice.objects.get().secret, secret)
 
+    def test_suffix_hashes_stay_valid_through_a_rotation(self):
+        # They are keyed with LAOGAN_LOOKUP_KEY, which never rotates (docs/SECURITY.md), over the plain number,
+        # so re-encrypting must leave them as they are and search by six or more digits must still find everyone.
+        def hashes():
+            return (sorted(Member.objects.values_list("pk", "id_number_suffix_hash")),
+                    sorted(MemberPhone.objects.values_list("pk", "suffix_hash")))
+
+        before = hashes()
+        self.assertNotIn("", [h for _, h in before[0] + before[1]])
+        with override_settings(FIELD_ENCRYPTION_KEYS=[NEW_KEY, OLD_KEY]):
+            self.assertIn("Key rotation finished", run())
+        with override_settings(FIELD_ENCRYPTION_KEYS=[NEW_KEY]):
+            self.assertEqual(hashes(), before)
+            member = self.members[3]
+            self.assertEqual(list(Member.objects.visible_to(self.secretary).search(member.id_number[-6:])), [member])
+            self.assertEqual(list(Member.objects.visible_to(self.secretary).search("13800000003")), [member])
+            self.assertEqual(list(Member.objects.visible_to(self.secretary).search("00000003")), [member])
+
     def test_rows_written_during_a_rotation_are_already_on_the_newest_key(self):
         with override_settings(FIELD_ENCRYPTION_KEYS=[NEW_KEY, OLD_KEY]):
             run("--batch-size", "3", "--max-batches", "1")

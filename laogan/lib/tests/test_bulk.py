@@ -3,7 +3,7 @@ from datetime import date
 from django.test import TestCase
 
 from laogan.accounts.models import Unit, UnitKind
-from laogan.lib import bulk
+from laogan.lib import bulk, crypto
 from laogan.test import make_member, make_unit
 from laogan.visits.models import PlannedVisit
 
@@ -47,9 +47,12 @@ class BulkTest(TestCase):
     def test_custom_fields_are_prepared_as_save_prepares_them(self):
         from laogan.members.models import MemberPhone
 
-        bulk.insert_instances(MemberPhone, [MemberPhone(member=self.member, number="13900001234", last4="1234")])
+        phone = MemberPhone(member=self.member, number="139 0000 1234")
+        phone.refresh_derived()  # bulk inserts skip save(), which would do this
+        bulk.insert_instances(MemberPhone, [phone])
         phone = MemberPhone.objects.get(last4="1234")
         self.assertEqual(phone.number, "13900001234")  # read back through decryption
+        self.assertEqual(phone.suffix_hash, crypto.suffix_hash("001234"))
         from django.db import connection
 
         with connection.cursor() as cursor:

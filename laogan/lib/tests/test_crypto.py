@@ -1,3 +1,4 @@
+import hashlib
 from datetime import date
 
 from cryptography.fernet import Fernet
@@ -76,6 +77,32 @@ class LookupHashTest(SimpleTestCase):
         self.assertNotIn("11010519491231002X", one)
 
 
+class SuffixHashTest(SimpleTestCase):
+    @override_settings(LOOKUP_HASH_KEY="lookup-key-one")
+    def test_it_hashes_the_last_six_characters_upper_cased(self):
+        self.assertEqual(crypto.suffix_hash("11010519491231002X"), crypto.suffix_hash("31002x"))
+        self.assertEqual(crypto.suffix_hash("13800001234"), crypto.suffix_hash("99001234"))
+        self.assertNotEqual(crypto.suffix_hash("13800001234"), crypto.suffix_hash("13800011234"))
+        self.assertEqual(len(crypto.suffix_hash("13800001234")), 16)
+
+    def test_a_number_shorter_than_six_has_none(self):
+        self.assertEqual(crypto.suffix_hash("01234"), "")
+        self.assertEqual(crypto.suffix_hash(""), "")
+        self.assertEqual(crypto.suffix_hash(None), "")
+
+    def test_it_is_keyed_not_a_bare_hash_of_the_digits(self):
+        with override_settings(LOOKUP_HASH_KEY="lookup-key-one"):
+            one = crypto.suffix_hash("001234")
+        with override_settings(LOOKUP_HASH_KEY="lookup-key-two"):
+            two = crypto.suffix_hash("001234")
+        self.assertNotEqual(one, two)
+        for bare in (hashlib.sha256(b"001234"), hashlib.md5(b"001234"), hashlib.sha1(b"001234")):
+            self.assertNotIn(one, bare.hexdigest())
+        # Not the hash that finds a whole value either: a six-character value never shares a column with a suffix.
+        with override_settings(LOOKUP_HASH_KEY="lookup-key-one"):
+            self.assertFalse(crypto.lookup_hash("001234").startswith(one))
+
+
 @override_settings(FIELD_ENCRYPTION_KEYS=[NEW_KEY, OLD_KEY])
 class StoredValueTest(TestCase):
     @classmethod
@@ -110,3 +137,12 @@ class StoredValueTest(TestCase):
         member = make_member(unit=self.branch, id_number="11010519491231002X", born=date(1949, 12, 31), sex="F")
         (last4,) = self.raw("SELECT id_number_last4 FROM members_member WHERE id = %s", member.pk)
         self.assertEqual(last4, "002X")
+
+    def test_the_last_six_are_kept_only_as_a_keyed_hash(self):
+        member = make_member(unit=self.branch, id_number="11010519491231002X", born=date(1949, 12, 31), sex="F",
+                             phones=[("mobile", "13800001234")])
+        (stored,) = self.raw("SELECT id_number_suffix_hash FROM members_member WHERE id = %s", member.pk)
+        self.assertEqual(stored, crypto.suffix_hash("31002X"))
+        (stored,) = self.raw("SELECT suffix_hash FROM members_memberphone WHERE member_id = %s", member.pk)
+        self.assertEqual(stored, crypto.suffix_hash("001234"))
+        self.assertNotIn("001234", stored)

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from laogan.accounts.models import AuditAction, AuditEntry, Unit, UnitKind
 from laogan.lib import idcard
-from laogan.lib.crypto import lookup_hash
+from laogan.lib.crypto import lookup_hash, suffix_hash
 from laogan.lib.spreadsheet import SpreadsheetError
 from laogan.members import roster
 from laogan.members.actions import do_import_roster
@@ -96,6 +96,10 @@ class MessyFileTest(ImportTestCase):
         self.assertEqual((zhang.unit_path, zhang.centre_id), (self.group_a1.path, self.centre_a.pk))
         self.assertIsNotNone(zhang.lunar_birth_month)
         self.assertEqual(zhang.id_number_last4, ZHANG[-4:])
+        self.assertEqual(zhang.id_number_suffix_hash, suffix_hash(ZHANG))
+        self.assertEqual([p.suffix_hash for p in zhang.phones.all()], [suffix_hash("13907710001"), suffix_hash("07713125001")])
+        self.assertEqual(list(Member.objects.visible_to(self.liaison).search("07710001")), [zhang])
+        self.assertEqual(list(Member.objects.visible_to(self.liaison).search(ZHANG[-7:])), [zhang])
         self.assertIsNone(self.member(LI).lunar_birth_month)  # month precision: no lunar birthday to keep
         self.assertEqual(list(Member.objects.visible_to(self.liaison).search("zjg")), [zhang])
 

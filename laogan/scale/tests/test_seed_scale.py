@@ -6,8 +6,8 @@ from django.db import transaction
 from django.test import TestCase
 
 from laogan.accounts.models import Role, Unit, UnitKind, User
-from laogan.lib import idcard, lunar
-from laogan.members.models import BirthdayCustom, DatePrecision, Member, MemberPhone, Status
+from laogan.lib import crypto, idcard, lunar
+from laogan.members.models import BirthdayCustom, Contact, DatePrecision, Member, MemberPhone, Status
 from laogan.scale import builder
 
 TODAY = date(2026, 11, 26)
@@ -63,10 +63,18 @@ class SeedScaleTest(TestCase):
         build()
         for m in Member.objects.select_related("unit")[:40]:
             stored = (m.name_pinyin, m.name_initials, m.unit_path, m.centre_id, m.lunar_birth_month, m.lunar_birth_day,
-                      m.id_number_hash, m.id_number_last4)
+                      m.id_number_hash, m.id_number_last4, m.id_number_suffix_hash)
             m.refresh_derived()
             self.assertEqual(stored, (m.name_pinyin, m.name_initials, m.unit_path, m.centre_id, m.lunar_birth_month,
-                                      m.lunar_birth_day, m.id_number_hash, m.id_number_last4))
+                                      m.lunar_birth_day, m.id_number_hash, m.id_number_last4, m.id_number_suffix_hash))
+        for p in MemberPhone.objects.all()[:40]:
+            stored = (p.last4, p.suffix_hash)
+            p.refresh_derived()
+            self.assertEqual(stored, (p.last4, p.suffix_hash))
+        contacts = list(Contact.objects.all()[:20])
+        self.assertTrue(contacts)
+        for c in contacts:
+            self.assertEqual((c.phone_last4, c.phone_suffix_hash), (c.phone[-4:], crypto.suffix_hash(c.phone)))
         day_members = Member.objects.filter(birth_date_precision=DatePrecision.DAY)
         m = day_members.first()
         self.assertEqual((m.lunar_birth_month, m.lunar_birth_day), lunar.lunar_month_day(m.birth_date))
@@ -83,6 +91,8 @@ class SeedScaleTest(TestCase):
         self.assertIn(m, Member.objects.search(m.id_number[-6:]))
         self.assertEqual(list(Member.objects.search(m.id_number)), [m])
         self.assertIn(phone.member, Member.objects.search(phone.number[-8:]))
+        contact = Contact.objects.order_by("id").first()
+        self.assertIn(contact.member, Member.objects.search(contact.phone[-8:]))
 
     def test_each_centre_sees_its_own_members_and_has_a_liaison_per_25(self):
         built = build()
