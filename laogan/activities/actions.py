@@ -14,6 +14,7 @@ from laogan.accounts.actions import record_audit
 from laogan.accounts.models import AuditAction
 from laogan.members.models import Member
 from laogan.lib.locking import StaleEdit, claim  # noqa: F401 (StaleEdit: the views catch it from here)
+from laogan.reports import rollups
 
 from . import codes
 from .models import (
@@ -366,6 +367,7 @@ def _move(suggestion, step, *, acting_user, ip, **fields):
         if Suggestion.objects.filter(pk=suggestion.pk, status__in=allowed).update(updated_at=timezone.now(), **fields) != 1:
             raise ValidationError(message % {"status": SuggestionStatus(current).label})
         suggestion.refresh_from_db()
+        rollups.written(Suggestion, [suggestion])  # answered and adopted are counted by the month received
         record_audit(acting_user, AuditAction.UPDATE, suggestion, ip=ip, detail=step, changes={
             "status": [before, suggestion.status], **{k: str(v) for k, v in fields.items() if k != "status"}})
     return suggestion

@@ -104,6 +104,14 @@ class Figure:
 
         return self.label_en if (get_language() or "").startswith("en") else self.label_zh
 
+    @property
+    def additive(self):
+        """Whether the value for a period is the sum of the values for its months: a count or sum of rows dated by a
+        column of their own, under a condition that does not depend on the period. Such figures are rolled up by
+        month (reports/rollups.py)."""
+        return (self.compute is None and bool(self.date_field) and "__" not in self.date_field
+                and not callable(self.where) and (self.measure == "count" or self.measure.startswith("sum:")))
+
     def where_q(self, period):
         return self.where(period) if callable(self.where) else self.where
 
@@ -161,9 +169,17 @@ class Figure:
         return None
 
     def monthly(self, unit, period):
-        """Return {first day of month: value} over the period, in one query (dated count/sum figures only)."""
+        """Return {first day of month: value} over the period, in one query (count and sum figures)."""
+        from laogan.accounts.models import subtree_q
+
+        months = {m: Period(max(m, period.start), min(_month_end(m), period.end)) for m in period.months()}
+        if self.compute is None and not self.date_field and self.measure == "count" and not _walks_many(self.model, self.where_q(period)):
+            # A state at each month's end: one scan counting under each month's condition, not one query a month.
+            counts = {f"m{i}": Count("pk", filter=self.where_q(p) or None) for i, p in enumerate(months.values())}
+            found = self.model._default_manager.filter(subtree_q(unit.path, self.path_field)).aggregate(**counts)
+            return {m: found[f"m{i}"] for i, m in enumerate(months)}
         if self.compute is not None or not self.date_field:
-            return {m: self.value(unit, Period(max(m, period.start), min(_month_end(m), period.end))) for m in period.months()}
+            return {m: self.value(unit, p) for m, p in months.items()}
         rows = self.records(unit, period).order_by().annotate(m=TruncMonth(self.date_field)).values("m")
         if self.measure == "count":
             rows = rows.annotate(v=Count("pk"))
@@ -173,6 +189,27 @@ class Figure:
             rows = rows.annotate(v=Sum(self.measure[4:]))
         found = {(r["m"].date() if hasattr(r["m"], "date") else r["m"]): r["v"] for r in rows}
         return {m: found.get(m, 0) or 0 for m in period.months()}
+
+
+def _walks_many(model, q):
+    """Return whether a Q joins a to-many relation (which would repeat rows inside an aggregate)."""
+    for child in q.children:
+        if isinstance(child, models.Q):
+            if _walks_many(model, child):
+                return True
+            continue
+        current = model
+        for part in child[0].split("__"):
+            try:
+                field = current._meta.get_field(part)
+            except Exception:
+                break
+            if not field.is_relation:
+                break
+            if field.one_to_many or field.many_to_many:
+                return True
+            current = field.related_model
+    return False
 
 
 def _lookup_exists(model, lookup):

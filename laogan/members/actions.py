@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from laogan.accounts.actions import diff, record_audit
 from laogan.accounts.models import AuditAction
 from laogan.lib import bulk, spreadsheet
+from laogan.reports import rollups
 
 from . import events, roster
 from .models import Contact, EventKind, LifeEvent, Member, MemberPhone, Status
@@ -215,12 +216,15 @@ def _write_roster(report):
     _read_back_ids([r.member for r in new])
 
     now = timezone.now()
+    centres_before = {r.member.pk: r.member.centre_id for r in updated}
     for r in updated:
         r.member.refresh_derived()
         r.member.version += 1
         r.member.updated_at = now
     if updated:
         Member.objects.bulk_update([r.member for r in updated], IMPORTABLE_FIELDS + DERIVED_FIELDS, batch_size=IMPORT_BATCH)
+        # bulk_update skips the signals: members moved to another centre take their counted records along.
+        rollups.rows_moved(Member, [r.member.pk for r in updated if r.member.centre_id != centres_before[r.member.pk]])
 
     replaced = [r.member.pk for r in updated if r.phones is not None]
     for start in range(0, len(replaced), IMPORT_BATCH):

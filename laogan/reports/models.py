@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from laogan.accounts.models import PATH_MAX
+
 
 class Narrative(models.Model):
     """The prose of one unit's annual work summary. Numbers are written as {figure_key} and filled in when the
@@ -17,3 +19,30 @@ class Narrative(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "year"], name="one_narrative_per_unit_year")]
+
+
+class MonthlyFigure(models.Model):
+    """One additive figure's value for one closed month and one unit at the roll-up depth (see rollups.py)."""
+
+    figure = models.CharField(max_length=60)
+    month = models.DateField()
+    path = models.CharField(max_length=PATH_MAX)
+    value = models.DecimalField(max_digits=20, decimal_places=2)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["figure", "month", "path"], name="one_rollup_row")]
+        indexes = [models.Index(fields=["path", "month"], name="rollup_path_month")]
+
+
+class RolledMonth(models.Model):
+    """That a figure's month is in MonthlyFigure, computed at `depth` as of `computed_at`. A record of that month
+    saved later sets `changed_at`, and the month is read live until the worker computes it again."""
+
+    figure = models.CharField(max_length=60)
+    month = models.DateField()
+    depth = models.PositiveSmallIntegerField(default=0)
+    computed_at = models.DateTimeField(null=True)
+    changed_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["figure", "month"], name="one_marker_per_figure_month")]

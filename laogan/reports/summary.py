@@ -7,7 +7,7 @@ from decimal import Decimal
 from laogan.lib import figures
 from laogan.lib.figures import Period
 
-from . import narrative
+from . import narrative, rollups
 from .models import Narrative
 
 
@@ -62,17 +62,10 @@ def build(unit, year, *, with_monthly=True, until=None):
     if until is not None and until < period.end:
         period = Period(period.start, until, period.label)
     previous = Period.year(year - 1)
+    rolled = rollups.Reader(unit, previous.start, period.end)
     areas = []
     for area, area_figures in figures.areas():
-        rows = [
-            FigureRow(
-                figure=f,
-                value=f.value(unit, period),
-                previous=f.value(unit, previous),
-                monthly=f.monthly(unit, period) if with_monthly else {},
-            )
-            for f in area_figures
-        ]
+        rows = [_row(f, rolled, period, previous, with_monthly) for f in area_figures]
         areas.append(AreaRows(area=area, rows=rows))
     stored = Narrative.objects.filter(unit=unit, year=year).first()
     title = stored.title if stored else narrative.default_title(unit, year)
@@ -81,6 +74,15 @@ def build(unit, year, *, with_monthly=True, until=None):
     filled, unknown = narrative.fill(body, values)
     return Summary(unit=unit, year=year, period=period, areas=areas, title=title,
                    paragraphs=narrative.paragraphs(filled), unknown_placeholders=unknown)
+
+
+def _row(figure, rolled, period, previous, with_monthly):
+    if not with_monthly:
+        return FigureRow(figure=figure, value=rolled.value(figure, period), previous=rolled.value(figure, previous))
+    monthly = rolled.monthly(figure, period)
+    # An additive figure's value is the sum of its months, so the months give it without another query.
+    value = rollups.total(figure, monthly.values()) if figure.additive else rolled.value(figure, period)
+    return FigureRow(figure=figure, value=value, previous=rolled.value(figure, previous), monthly=monthly)
 
 
 def as_json(summary):

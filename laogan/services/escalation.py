@@ -14,6 +14,7 @@ from django.utils import timezone
 from laogan.accounts.models import Role, User, subtree_q
 from laogan.jobs.messaging import queue_message
 from laogan.jobs.registry import periodic
+from laogan.reports import rollups
 
 from .models import OPEN_STATUSES, EventKind, RequestEvent, ServiceRequest
 
@@ -63,6 +64,7 @@ def flag_overdue(pk, due_at, now):
         request = _load(pk)
         missed = "missed_response" if request.responded_at is None else "missed_resolution"
         ServiceRequest.objects.filter(pk=pk).update(**{missed: True})
+        rollups.written(ServiceRequest, [request])  # counted as missed in the month it was reported
         recipients = secretaries_of(request) or ([request.assignee] if request.assignee else [])
         for user in recipients:
             queue_message(

@@ -24,6 +24,7 @@ MEASURES = {
     "daily incremental plan": {"ours"},
     "annual summary: centre": {"ours"},
     "annual summary: province": {"ours"},
+    "annual summary: roll-ups": {"ours"},
 }
 
 

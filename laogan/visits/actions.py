@@ -15,6 +15,7 @@ from laogan.accounts.models import PATH_WIDTH, AuditAction
 from laogan.lib.locking import StaleEdit, claim  # noqa: F401 (StaleEdit: one import point)
 from laogan.members.actions import note_contact
 from laogan.members.models import Member
+from laogan.reports import rollups
 
 from . import planning
 from .models import (
@@ -89,6 +90,7 @@ def do_record_visit(members, *, visited_at, form, acting_user, occasion=Occasion
         )
         if any(a.pk is None for a in attendances):  # backends that do not return ids from a bulk insert
             attendances = list(record.attendances.all())
+        rollups.written(VisitAttendance, attendances)  # a visit recorded late changes a closed month's figures
         fulfilled = _fulfil(record, {a.member_id: a for a in attendances}, day, planned) if planned or auto_match else []
         money = _book_money(record, members, day, gifts, condolence_amount, condolence_by, acting_user)
         for upload in photos:
@@ -182,7 +184,9 @@ def _book_money(record, members, day, gifts, condolence_amount, condolence_by, a
                        handed_over_by=by, created_by=acting_user)
             for m in members
         ]
-    # bulk_create skips MoneyEntry.save(): amounts are quantized above, and these rows are new by construction.
+    # bulk_create skips MoneyEntry.save() and its signals: amounts are quantized above, the rows are new by
+    # construction, and their month is marked for the roll-ups here.
+    rollups.written(MoneyEntry, entries)
     return MoneyEntry.objects.bulk_create(entries)
 
 
