@@ -1,7 +1,7 @@
 """The dashboard's key figures: the same for every user of a unit, so computed once a minute per unit, not per view.
 
 Each figure is its value for the year so far and its months for the sparkline (~2 queries a figure, ~250 ms for a
-2,000-member centre). Work panels and a liaison's own share stay live: they differ per user and must show a task
+2,000-member centre; closed months come from the roll-ups). Work panels and a liaison's own share stay live: they differ per user and must show a task
 the moment it is done.
 """
 
@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from laogan.lib import figures
 
+from . import rollups
+
 
 def for_unit(unit, period):
     """Return (as_of, [(figure, value, chart_json)]) for the unit's key figures over the period, cached briefly."""
@@ -20,14 +22,15 @@ def for_unit(unit, period):
     cache_key = f"laogan:dashboard:{unit.pk}:{period.start}:{period.end}"
     stored = cache.get(cache_key) if seconds else None
     if stored is None:
-        stored = (timezone.now(), [_compute(f, unit, period) for f in figures.all_figures() if f.key_figure])
+        rolled = rollups.Reader(unit, period.start, period.end)
+        stored = (timezone.now(), [_compute(f, rolled, period) for f in figures.all_figures() if f.key_figure])
         if seconds:
             cache.set(cache_key, stored, seconds)
     as_of, rows = stored
     return as_of, [(figures.get(key), value, chart) for key, value, chart in rows]
 
 
-def _compute(figure, unit, period):
-    monthly = figure.monthly(unit, period)
+def _compute(figure, rolled, period):
+    value, monthly = rolled.value_and_months(figure, period)
     chart = json.dumps({"months": [f"{m.month}月" for m in monthly], "values": [float(v) for v in monthly.values()]})
-    return figure.key, figure.value(unit, period), chart
+    return figure.key, value, chart

@@ -170,6 +170,13 @@ class Reader:
         return {m: out[m] for m in period.months()}
 
 
+    def value_and_months(self, figure, period):
+        """Return (value, {month: value}); an additive figure's value is the sum of its months, so no extra query."""
+        monthly = self.monthly(figure, period)
+        value = total(figure, monthly.values()) if figure.additive else self.value(figure, period)
+        return value, monthly
+
+
 def _gaps(period, rolled):
     """Return the (first, last) day ranges of the period not covered by the rolled months."""
     gaps, day = [], period.start

@@ -79,9 +79,7 @@ def build(unit, year, *, with_monthly=True, until=None):
 def _row(figure, rolled, period, previous, with_monthly):
     if not with_monthly:
         return FigureRow(figure=figure, value=rolled.value(figure, period), previous=rolled.value(figure, previous))
-    monthly = rolled.monthly(figure, period)
-    # An additive figure's value is the sum of its months, so the months give it without another query.
-    value = rollups.total(figure, monthly.values()) if figure.additive else rolled.value(figure, period)
+    value, monthly = rolled.value_and_months(figure, period)
     return FigureRow(figure=figure, value=value, previous=rolled.value(figure, previous), monthly=monthly)
 
 
