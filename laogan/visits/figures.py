@@ -1,13 +1,14 @@
 """Figures of the 四必访 (home, hospital, birthday, festival and hardship visits, cakes, money) and the dashboard
 panels of visits due this week and overdue."""
 
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 
-from laogan.lib.figures import Column, Figure, register, register_area
+from laogan.accounts.models import subtree_q
+from laogan.lib.figures import Column, Figure, month_periods, register, register_area
 from laogan.lib.worklist import Item, Panel, panel
 from laogan.members.models import Member
 
@@ -36,8 +37,26 @@ def _attendance(key, label_zh, label_en, where, rule, order, key_figure=False):
 
 def _never_visited(period):
     visited = VisitAttendance.objects.filter(IN_PERSON, visited_on__gte=period.start, visited_on__lte=period.end)
-    return (Q(birth_date__lte=period.end) & (Q(died_on__isnull=True) | Q(died_on__gt=period.end))
-            & ~Q(pk__in=visited.values("member_id")))
+    return _counted_at(period.end) & ~Q(pk__in=visited.values("member_id"))
+
+
+def _counted_at(day, through=""):
+    return (Q(**{f"{through}birth_date__lte": day})
+            & (Q(**{f"{through}died_on__isnull": True}) | Q(**{f"{through}died_on__gt": day})))
+
+
+def _never_visited_by_month(unit, period):
+    """The members counted at each month's end, less those of them visited in the month: two scans, not twelve."""
+    months = month_periods(period)
+    counted = Member.objects.filter(subtree_q(unit.path)).aggregate(
+        **{f"m{i}": Count("pk", filter=_counted_at(p.end)) for i, p in enumerate(months.values())})
+    visits = VisitAttendance.objects.filter(IN_PERSON, subtree_q(unit.path, "member__unit_path"),
+                                            visited_on__gte=period.start, visited_on__lte=period.end)
+    visited = visits.aggregate(**{
+        f"m{i}": Count("member_id", distinct=True, filter=Q(visited_on__gte=p.start, visited_on__lte=p.end)
+                       & _counted_at(p.end, "member__"))
+        for i, p in enumerate(months.values())})
+    return {m: counted[f"m{i}"] - visited[f"m{i}"] for i, m in enumerate(months)}
 
 
 def _overdue(period):
@@ -61,6 +80,7 @@ register(
                 "期内因家庭困难上门看望的人次。", 60),
     Figure(key="visits_never_visited", area="visits", label_zh="期内未走访的老干部", label_en="Members not visited",
            unit="人", model=Member, path_field="unit_path", where=_never_visited, order=70, columns=MEMBER_COLUMNS,
+           compute_monthly=_never_visited_by_month,
            rule_zh="期末在世、期内没有任何上门、医院或座谈会走访记录的老干部人数（电话联系不计）。"),
     Figure(key="visits_overdue", area="visits", label_zh="逾期走访", label_en="Overdue visits", unit="人次",
            model=PlannedVisit, path_field="member__unit_path", date_field="due_date", where=_overdue, order=80,
