@@ -210,6 +210,8 @@ def _walks_many(model, q):
             if _walks_many(model, child):
                 return True
             continue
+        if not isinstance(child, tuple):  # an expression such as Exists(): a subquery, no join
+            continue
         current = model
         for part in child[0].split("__"):
             try:

@@ -265,7 +265,7 @@ def _lookups(q):
     for child in q.children:
         if isinstance(child, Q):
             yield from _lookups(child)
-        else:
+        elif isinstance(child, tuple):
             yield child[0]
 
 

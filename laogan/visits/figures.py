@@ -1,7 +1,7 @@
 """Figures of the 四必访 (home, hospital, birthday, festival and hardship visits, cakes, money) and the dashboard
 panels of visits due this week and overdue."""
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.timezone import localdate
@@ -36,8 +36,11 @@ def _attendance(key, label_zh, label_en, where, rule, order, key_figure=False):
 
 
 def _never_visited(period):
-    visited = VisitAttendance.objects.filter(IN_PERSON, visited_on__gte=period.start, visited_on__lte=period.end)
-    return _counted_at(period.end) & ~Q(pk__in=visited.values("member_id"))
+    # Correlated, so a centre probes its own members' visits by the (member, day) index instead of listing the
+    # whole province's visits of the period.
+    visited = VisitAttendance.objects.filter(IN_PERSON, member=OuterRef("pk"), visited_on__gte=period.start,
+                                             visited_on__lte=period.end)
+    return _counted_at(period.end) & ~Exists(visited)
 
 
 def _counted_at(day, through=""):
@@ -50,7 +53,7 @@ def _never_visited_by_month(unit, period):
     months = month_periods(period)
     counted = Member.objects.filter(subtree_q(unit.path)).aggregate(
         **{f"m{i}": Count("pk", filter=_counted_at(p.end)) for i, p in enumerate(months.values())})
-    visits = VisitAttendance.objects.filter(IN_PERSON, subtree_q(unit.path, "member__unit_path"),
+    visits = VisitAttendance.objects.filter(IN_PERSON, member__in=Member.objects.filter(subtree_q(unit.path)).values("pk"),
                                             visited_on__gte=period.start, visited_on__lte=period.end)
     visited = visits.aggregate(**{
         f"m{i}": Count("member_id", distinct=True, filter=Q(visited_on__gte=p.start, visited_on__lte=p.end)
