@@ -118,12 +118,23 @@ class Figure:
         return self.where(period) if callable(self.where) else self.where
 
     def records(self, unit, period):
-        from laogan.accounts.models import subtree_q
-
-        rows = self.model._default_manager.filter(subtree_q(unit.path, self.path_field)).filter(self.where_q(period))
+        rows = self.model._default_manager.filter(self.in_unit(unit)).filter(self.where_q(period))
         if self.date_field:
             rows = rows.filter(**{f"{self.date_field}__gte": period.start, f"{self.date_field}__lte": period.end})
         return rows
+
+    def in_unit(self, unit):
+        """Return the Q of the rows in the unit's subtree. For a centre or smaller, a path through one relation (a
+        visit's member) is asked as "member in (the unit's members)", which the database answers from the unit's
+        few members by the relation's index; a join let SQLite read the whole province's rows of the period and
+        check each one's member (a centre's deaths: 116 ms → 2 ms at 10^6 members)."""
+        from laogan.accounts.models import UnitKind, subtree_q
+
+        relation, _, field = self.path_field.rpartition("__")
+        if relation and "__" not in relation and unit.kind != UnitKind.BUREAU:
+            related = self.model._meta.get_field(relation).related_model
+            return models.Q(**{f"{relation}__in": related._default_manager.filter(subtree_q(unit.path, field)).values("pk")})
+        return subtree_q(unit.path, self.path_field)
 
     def related_paths(self):
         """Return the select_related paths the columns walk through, so a drill-down page costs one query."""
@@ -172,7 +183,6 @@ class Figure:
 
     def monthly(self, unit, period):
         """Return {first day of month: value} over the period, in one query (count and sum figures)."""
-        from laogan.accounts.models import subtree_q
 
         if self.compute_monthly is not None:
             return self.compute_monthly(unit, period)
@@ -183,7 +193,7 @@ class Figure:
         if self.compute is None and not self.date_field and self.measure == "count" and not _walks_many(self.model, self.where_q(period)):
             # A state at each month's end: one scan counting under each month's condition, not one query a month.
             counts = {f"m{i}": Count("pk", filter=self.where_q(p) or None) for i, p in enumerate(months.values())}
-            found = self.model._default_manager.filter(subtree_q(unit.path, self.path_field)).aggregate(**counts)
+            found = self.model._default_manager.filter(self.in_unit(unit)).aggregate(**counts)
             return {m: found[f"m{i}"] for i, m in enumerate(months)}
         if self.compute is not None or not self.date_field:
             return {m: self.value(unit, p) for m, p in months.items()}
