@@ -16,7 +16,7 @@ from laogan.lib import figures
 from laogan.lib.figures import Period
 from laogan.lib.worklist import panels_for
 
-from . import actions, keyfigures, narrative, summary
+from . import actions, keyfigures, narrative, rollups, summary
 from .forms import NarrativeForm
 from .scope import may_open_records, period_for, unit_for, year_for
 
@@ -147,10 +147,11 @@ def rollup(request):
     centres = list(Unit.objects.subtree(unit).filter(kind=UnitKind.CENTRE).order_by("path"))
     if unit.kind in (UnitKind.CENTRE, UnitKind.BRANCH, UnitKind.GROUP):
         centres = [unit]
+    readers = rollups.Reader.for_units([unit, *centres], period.start, period.end)
     rows = []
     for f in figures.all_figures():
-        per_centre = [f.value(c, period) for c in centres]
-        rows.append({"figure": f, "total": f.value(unit, period), "per_centre": per_centre})
+        per_centre = [readers[c].value(f, period) for c in centres]
+        rows.append({"figure": f, "total": readers[unit].value(f, period), "per_centre": per_centre})
     context = {"unit": unit, "year": year, "period": period, "centres": centres, "rows": rows,
                "can_open": may_open_records(request.user), "years": list(range(today.year, today.year - 6, -1))}
     return render(request, "reports/rollup.html", context)

@@ -80,6 +80,16 @@ class RollupTest(TestCase):
         with self.assertNumQueries(1):
             reader.value(visits_home, Period.year(2026))
 
+    def test_readers_for_many_units_give_each_unit_its_own_numbers(self):
+        rollups.refresh()
+        period = Period(date(2026, 1, 1), TODAY)
+        readers = rollups.Reader.for_units([self.bureau, *self.centres], period.start, period.end)
+        self.assertTrue(readers[self.centres[0]].rolled)
+        for unit in (self.bureau, *self.centres):
+            for figure in figures.all_figures():
+                with self.subTest(unit=unit.code, figure=figure.key):
+                    self.assertEqual(readers[unit].value(figure, period), figure.value(unit, period))
+
     def test_a_saved_or_deleted_record_makes_its_month_live_until_recomputed(self):
         rollups.refresh()
         attendance = self.closed_month_of_a_visit()
