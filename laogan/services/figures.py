@@ -1,6 +1,9 @@
 """Figures about service requests (事无巨细，急老干部之所急) and the dashboard panel of deadlines needing attention."""
 
-from django.db.models import Q
+from statistics import median
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +14,6 @@ from laogan.lib.worklist import Item, Panel, panel
 
 from .defaults import SHIPPED_CATEGORIES
 from .models import DONE_STATUSES, ServiceRequest, duration_zh
-from .stats import median_minutes, on_time_share
 
 register_area("services", "为老服务事项", "Service requests", order=40)
 
@@ -24,18 +26,66 @@ RESOLVED = Q(resolved_at__isnull=False, status__in=DONE_STATUSES)
 
 
 def _share_on_time(unit, period):
-    share = on_time_share(get("requests_on_time_share").records(unit, period).values_list("missed_resolution", flat=True))
-    return share if share is not None else 0.0
+    return _shares_by_month(unit, period, by_month=False)
+
+
+def _shares_by_month(unit, period, by_month=True):
+    """The share resolved in time, counted by the database (a province's year is a million rows): for the period,
+    or {month: share} in one grouped query."""
+    rows = get("requests_on_time_share").records(unit, period).order_by()
+    counts = {"n": Count("pk"), "late": Count("pk", filter=Q(missed_resolution=True))}
+    if not by_month:
+        found = rows.aggregate(**counts)
+        return _share(found["n"], found["late"])
+    found = {_as_date(r["m"]): _share(r["n"], r["late"]) for r in rows.annotate(m=TruncMonth("reported_on")).values("m").annotate(**counts)}
+    return {m: found.get(m, 0.0) for m in period.months()}
+
+
+def _share(total, late):
+    return round(100 * (total - late) / total, 1) if total else 0.0
+
+
+def _spans(key, end_field, unit, period):
+    """Return (reported_on, minutes) of the figure's rows; the database subtracts, Python takes the median."""
+    span = ExpressionWrapper(F(end_field) - F("opened_at"), output_field=DurationField())
+    rows = get(key).records(unit, period).order_by().annotate(span=span).values_list("reported_on", "span")
+    return [(day, d.total_seconds() / 60) for day, d in rows if d is not None]
 
 
 def _median_response(unit, period):
-    rows = get("requests_median_response").records(unit, period).values_list("opened_at", "responded_at")
-    return median_minutes(rows) or 0.0
+    return _median([m for _day, m in _spans("requests_median_response", "responded_at", unit, period)])
 
 
 def _median_resolution(unit, period):
-    minutes = median_minutes(get("requests_median_resolution").records(unit, period).values_list("opened_at", "resolved_at"))
+    return _hours(_median([m for _day, m in _spans("requests_median_resolution", "resolved_at", unit, period)]))
+
+
+def _median_response_by_month(unit, period):
+    return _medians_by_month(_spans("requests_median_response", "responded_at", unit, period), period)
+
+
+def _median_resolution_by_month(unit, period):
+    months = _medians_by_month(_spans("requests_median_resolution", "resolved_at", unit, period), period)
+    return {m: _hours(v) for m, v in months.items()}
+
+
+def _medians_by_month(spans, period):
+    by_month = {m: [] for m in period.months()}
+    for day, minutes in spans:
+        by_month[day.replace(day=1)].append(minutes)
+    return {m: _median(v) for m, v in by_month.items()}
+
+
+def _median(minutes):
+    return round(median(minutes), 1) if minutes else 0.0
+
+
+def _hours(minutes):
     return round(minutes / 60, 1) if minutes else 0.0
+
+
+def _as_date(value):
+    return value.date() if hasattr(value, "date") else value
 
 
 register(
@@ -47,20 +97,20 @@ register(
     Figure(
         key="requests_on_time_share", area="services", label_zh="按时办结率", label_en="Resolved within the deadline",
         unit="%", model=ServiceRequest, path_field="unit_path", date_field="reported_on", where=RESOLVED, order=20,
-        compute=_share_on_time, key_figure=True, columns=TIMING_COLUMNS,
+        compute=_share_on_time, compute_monthly=_shares_by_month, key_figure=True, columns=TIMING_COLUMNS,
         rule_zh="期内受理且已办结的事项中，在办结时限内办结的比例（时限按类别规定计算，等待老干部的时间不计）；无已办结事项时为0。",
     ),
     Figure(
         key="requests_median_response", area="services", label_zh="响应时间中位数", label_en="Median time to respond",
         unit="分钟", model=ServiceRequest, path_field="unit_path", date_field="reported_on",
-        where=Q(responded_at__isnull=False), order=30, compute=_median_response,
+        where=Q(responded_at__isnull=False), order=30, compute=_median_response, compute_monthly=_median_response_by_month,
         columns=COLUMNS + (Column("首次响应", "responded_at"),),
         rule_zh="期内受理的事项从受理到首次响应（开始办理、派给合作单位或办结）的时间中位数，按实际经过的时间计；无记录时为0。",
     ),
     Figure(
         key="requests_median_resolution", area="services", label_zh="办结时间中位数", label_en="Median time to resolve",
         unit="小时", model=ServiceRequest, path_field="unit_path", date_field="reported_on", where=RESOLVED, order=40,
-        compute=_median_resolution, columns=TIMING_COLUMNS,
+        compute=_median_resolution, compute_monthly=_median_resolution_by_month, columns=TIMING_COLUMNS,
         rule_zh="期内受理且已办结的事项从受理到办结的时间中位数（小时），按实际经过的时间计；无记录时为0。",
     ),
     Figure(

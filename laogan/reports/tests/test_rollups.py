@@ -153,6 +153,14 @@ class RollupTest(TestCase):
         self.assertEqual(reader.rolled, set())
         self.assertSameAsLive([group])
 
+    def test_every_figures_months_are_its_value_for_each_month(self):
+        period = Period(date(2026, 1, 1), TODAY)
+        for figure in figures.all_figures():
+            with self.subTest(figure=figure.key):
+                expected = {m: figure.value(self.bureau, p) for m, p in figures.month_periods(period).items()}
+                self.assertEqual(figure.monthly(self.bureau, period), expected)
+        self.assertTrue(any(figures.get("requests_median_response").monthly(self.bureau, period).values()))
+
     def test_state_figures_count_every_month_in_one_or_two_queries(self):
         period = Period(date(2026, 1, 1), TODAY)
         for figure in figures.all_figures():
