@@ -125,7 +125,7 @@ class Reader:
     the rest live. Three queries however many figures; one for a unit deeper than the roll-up depth."""
 
     def __init__(self, unit, start, end, today=None, *, rolled=None, values=None):
-        self.unit = unit
+        self.unit, self._live = unit, {}
         if rolled is not None:
             self.rolled, self.values = rolled, values
             return
@@ -184,9 +184,20 @@ class Reader:
         live = [m for m in period.months() if m not in rolled]
         if live:
             span = Period(max(live[0], period.start), min(_next_month(live[-1]) - timedelta(days=1), period.end))
-            found = figure.monthly(self.unit, span)
+            found = self._live_months(figure, span)
             out.update({m: found[m] for m in live})
         return {m: out[m] for m in period.months()}
+
+    def _live_months(self, figure, span):
+        """Return the figure's months of the span counted live. The additive figures of one table (fifteen of service
+        requests, six of visits) are counted together, one FILTER each, in one query kept for the others."""
+        group = _groups().get((figure.model, figure.path_field, figure.date_field), ())
+        if figure not in group:
+            return figure.monthly(self.unit, span)
+        key = (figure.model, figure.path_field, figure.date_field, span.start, span.end)
+        if key not in self._live:
+            self._live[key] = _count_together(group, self.unit, span)
+        return self._live[key][figure.key]
 
 
     def value_and_months(self, figure, period):
@@ -194,6 +205,45 @@ class Reader:
         monthly = self.monthly(figure, period)
         value = total(figure, monthly.values()) if figure.additive else self.value(figure, period)
         return value, monthly
+
+
+@cache
+def _groups():
+    """Return {(model, path field, date field): [additive figures]} of the figures that can be counted together:
+    their conditions join nothing or only required foreign keys, so one query's rows are each figure's rows."""
+    groups = defaultdict(list)
+    for figure in additive_figures():
+        if all(_required_joins(figure.model, lookup) for lookup in _lookups(figure.where)):
+            groups[(figure.model, figure.path_field, figure.date_field)].append(figure)
+    return groups
+
+
+def _required_joins(model, lookup):
+    for part in lookup.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except Exception:
+            return True  # a lookup such as "in" or "isnull": the path ended
+        if not field.is_relation:
+            return True
+        if not field.many_to_one or field.null:
+            return False
+        model = field.related_model
+    return True
+
+
+def _count_together(group, unit, span):
+    first = group[0]
+    rows = (first.model._default_manager.filter(first.in_unit(unit))
+            .filter(**{f"{first.date_field}__gte": span.start, f"{first.date_field}__lte": span.end}).order_by()
+            .annotate(m=TruncMonth(first.date_field)).values("m"))
+    rows = rows.annotate(**{f"v{i}": (Count("pk", filter=f.where or None) if f.measure == "count"
+                                      else Sum(f.measure[4:], filter=f.where or None)) for i, f in enumerate(group)})
+    found = {f.key: dict.fromkeys(span.months(), 0) for f in group}
+    for row in rows:
+        for i, f in enumerate(group):
+            found[f.key][_as_date(row["m"])] = row[f"v{i}"] or 0
+    return found
 
 
 def _rolled(start, end, today, level):
