@@ -8,9 +8,11 @@ import time_machine
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from laogan.accounts.models import Unit, UnitKind, User
 from laogan.activities.actions import do_answer, do_forward, do_record_suggestion
+from laogan.jobs.registry import all_jobs
 from laogan.lib import figures
 from laogan.lib.figures import Period
 from laogan.activities.models import FIELD_CHOICES
@@ -67,6 +69,13 @@ class RollupTest(TestCase):
         self.assertTrue(MonthlyFigure.objects.filter(figure="visits_home").exists())
         self.assertSameAsLive()
         self.assertEqual(rollups.refresh(), 0)  # nothing changed: nothing to compute
+
+    def test_the_worker_refreshes_them_every_ten_minutes(self):
+        job = next(j for j in all_jobs() if j.name == "refresh_rollups")
+        self.assertEqual(job.every, timedelta(minutes=10))
+        self.assertFalse(job.atomic)  # each figure commits on its own
+        job.func(now=timezone.now())
+        self.assertTrue(RolledMonth.objects.filter(figure="requests", computed_at__isnull=False).exists())
 
     def test_a_closed_year_is_read_without_a_query_per_figure(self):
         rollups.refresh()
