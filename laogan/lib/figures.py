@@ -94,6 +94,8 @@ class Figure:
     compute: Callable | None = None
     # (unit, period) -> {first day of month: value}, when the months can be counted together faster than one by one
     compute_monthly: Callable | None = None
+    # (unit, period) -> (value, {first day of month: value}), when both come from one reading of the rows (a median)
+    compute_with_months: Callable | None = None
     key_figure: bool = False  # shown on the dashboard
 
     def __post_init__(self):
@@ -113,6 +115,20 @@ class Figure:
         month (reports/rollups.py)."""
         return (self.compute is None and bool(self.date_field) and "__" not in self.date_field
                 and not callable(self.where) and (self.measure == "count" or self.measure.startswith("sum:")))
+
+    @property
+    def timeless(self):
+        """Whether the figure is a state now, whatever the period (members without a liaison)."""
+        return self.compute is None and not self.date_field and not callable(self.where)
+
+    def value_and_monthly(self, unit, period):
+        """Return (value, {month: value}) over the period, reading the rows once where the figure can."""
+        if self.compute_with_months is not None:
+            return self.compute_with_months(unit, period)
+        if self.timeless:
+            value = self.value(unit, period)
+            return value, dict.fromkeys(period.months(), value)
+        return self.value(unit, period), self.monthly(unit, period)
 
     def where_q(self, period):
         return self.where(period) if callable(self.where) else self.where
@@ -186,10 +202,9 @@ class Figure:
 
         if self.compute_monthly is not None:
             return self.compute_monthly(unit, period)
+        if self.compute_with_months is not None or self.timeless:
+            return self.value_and_monthly(unit, period)[1]
         months = month_periods(period)
-        if self.compute is None and not self.date_field and not callable(self.where):
-            value = self.value(unit, period)  # a state now, whatever the period: the same every month
-            return dict.fromkeys(months, value)
         if self.compute is None and not self.date_field and self.measure == "count" and not _walks_many(self.model, self.where_q(period)):
             # A state at each month's end: one scan counting under each month's condition, not one query a month.
             counts = {f"m{i}": Count("pk", filter=self.where_q(p) or None) for i, p in enumerate(months.values())}

@@ -202,9 +202,10 @@ class Reader:
 
     def value_and_months(self, figure, period):
         """Return (value, {month: value}); an additive figure's value is the sum of its months, so no extra query."""
+        if not figure.additive:
+            return figure.value_and_monthly(self.unit, period)
         monthly = self.monthly(figure, period)
-        value = total(figure, monthly.values()) if figure.additive else self.value(figure, period)
-        return value, monthly
+        return total(figure, monthly.values()), monthly
 
 
 @cache

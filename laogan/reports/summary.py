@@ -80,7 +80,9 @@ def _row(figure, rolled, period, previous, with_monthly):
     if not with_monthly:
         return FigureRow(figure=figure, value=rolled.value(figure, period), previous=rolled.value(figure, previous))
     value, monthly = rolled.value_and_months(figure, period)
-    return FigureRow(figure=figure, value=value, previous=rolled.value(figure, previous), monthly=monthly)
+    # A state now, whatever the period, was the same last year: asked once.
+    last_year = value if figure.timeless else rolled.value(figure, previous)
+    return FigureRow(figure=figure, value=value, previous=last_year, monthly=monthly)
 
 
 def as_json(summary):

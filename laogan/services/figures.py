@@ -25,20 +25,21 @@ MISSED_COLUMNS = COLUMNS + (Column("办结时限", "resolve_by"), Column("办结
 RESOLVED = Q(resolved_at__isnull=False, status__in=DONE_STATUSES)
 
 
+_ON_TIME_COUNTS = {"n": Count("pk"), "late": Count("pk", filter=Q(missed_resolution=True))}
+
+
 def _share_on_time(unit, period):
-    return _shares_by_month(unit, period, by_month=False)
+    found = get("requests_on_time_share").records(unit, period).aggregate(**_ON_TIME_COUNTS)
+    return _share(found["n"], found["late"])
 
 
-def _shares_by_month(unit, period, by_month=True):
-    """The share resolved in time, counted by the database (a province's year is a million rows): for the period,
-    or {month: share} in one grouped query."""
-    rows = get("requests_on_time_share").records(unit, period).order_by()
-    counts = {"n": Count("pk"), "late": Count("pk", filter=Q(missed_resolution=True))}
-    if not by_month:
-        found = rows.aggregate(**counts)
-        return _share(found["n"], found["late"])
-    found = {_as_date(r["m"]): _share(r["n"], r["late"]) for r in rows.annotate(m=TruncMonth("reported_on")).values("m").annotate(**counts)}
-    return {m: found.get(m, 0.0) for m in period.months()}
+def _shares_with_months(unit, period):
+    """The share resolved in time over the period and {month: share}, counted by the database in one grouped query
+    (a province's year is a million requests)."""
+    rows = get("requests_on_time_share").records(unit, period).order_by().annotate(m=TruncMonth("reported_on"))
+    found = {_as_date(r["m"]): (r["n"], r["late"]) for r in rows.values("m").annotate(**_ON_TIME_COUNTS)}
+    total, late = sum(n for n, _l in found.values()), sum(lt for _n, lt in found.values())
+    return _share(total, late), {m: _share(*found.get(m, (0, 0))) for m in period.months()}
 
 
 def _share(total, late):
@@ -60,20 +61,21 @@ def _median_resolution(unit, period):
     return _hours(_median([m for _day, m in _spans("requests_median_resolution", "resolved_at", unit, period)]))
 
 
-def _median_response_by_month(unit, period):
-    return _medians_by_month(_spans("requests_median_response", "responded_at", unit, period), period)
+def _response_with_months(unit, period):
+    return _medians_with_months(_spans("requests_median_response", "responded_at", unit, period), period)
 
 
-def _median_resolution_by_month(unit, period):
-    months = _medians_by_month(_spans("requests_median_resolution", "resolved_at", unit, period), period)
-    return {m: _hours(v) for m, v in months.items()}
+def _resolution_with_months(unit, period):
+    value, months = _medians_with_months(_spans("requests_median_resolution", "resolved_at", unit, period), period)
+    return _hours(value), {m: _hours(v) for m, v in months.items()}
 
 
-def _medians_by_month(spans, period):
+def _medians_with_months(spans, period):
+    """Return (the median of all spans, {month: the median of its spans}) from one reading of the rows."""
     by_month = {m: [] for m in period.months()}
     for day, minutes in spans:
         by_month[day.replace(day=1)].append(minutes)
-    return {m: _median(v) for m, v in by_month.items()}
+    return _median([m for _day, m in spans]), {m: _median(v) for m, v in by_month.items()}
 
 
 def _median(minutes):
@@ -97,20 +99,20 @@ register(
     Figure(
         key="requests_on_time_share", area="services", label_zh="按时办结率", label_en="Resolved within the deadline",
         unit="%", model=ServiceRequest, path_field="unit_path", date_field="reported_on", where=RESOLVED, order=20,
-        compute=_share_on_time, compute_monthly=_shares_by_month, key_figure=True, columns=TIMING_COLUMNS,
+        compute=_share_on_time, compute_with_months=_shares_with_months, key_figure=True, columns=TIMING_COLUMNS,
         rule_zh="期内受理且已办结的事项中，在办结时限内办结的比例（时限按类别规定计算，等待老干部的时间不计）；无已办结事项时为0。",
     ),
     Figure(
         key="requests_median_response", area="services", label_zh="响应时间中位数", label_en="Median time to respond",
         unit="分钟", model=ServiceRequest, path_field="unit_path", date_field="reported_on",
-        where=Q(responded_at__isnull=False), order=30, compute=_median_response, compute_monthly=_median_response_by_month,
+        where=Q(responded_at__isnull=False), order=30, compute=_median_response, compute_with_months=_response_with_months,
         columns=COLUMNS + (Column("首次响应", "responded_at"),),
         rule_zh="期内受理的事项从受理到首次响应（开始办理、派给合作单位或办结）的时间中位数，按实际经过的时间计；无记录时为0。",
     ),
     Figure(
         key="requests_median_resolution", area="services", label_zh="办结时间中位数", label_en="Median time to resolve",
         unit="小时", model=ServiceRequest, path_field="unit_path", date_field="reported_on", where=RESOLVED, order=40,
-        compute=_median_resolution, compute_monthly=_median_resolution_by_month, columns=TIMING_COLUMNS,
+        compute=_median_resolution, compute_with_months=_resolution_with_months, columns=TIMING_COLUMNS,
         rule_zh="期内受理且已办结的事项从受理到办结的时间中位数（小时），按实际经过的时间计；无记录时为0。",
     ),
     Figure(
