@@ -100,7 +100,8 @@ def _grouped(figure, months, level):
     rows = (figure.model._default_manager.filter(figure.where).filter(when).order_by()
             .annotate(p=Substr(figure.path_field, 1, level), m=TruncMonth(figure.date_field)).values("m", "p"))
     rows = rows.annotate(v=Count("pk") if figure.measure == "count" else Sum(figure.measure[4:]))
-    return {(_as_date(r["m"]), r["p"]): r["v"] for r in rows if r["v"]}
+    # A row without a path (a nullable relation left empty) is in no unit's subtree, live or rolled up.
+    return {(_as_date(r["m"]), r["p"]): r["v"] for r in rows if r["v"] and r["p"] is not None}
 
 
 def _runs(months):
