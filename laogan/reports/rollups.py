@@ -167,15 +167,7 @@ class Reader:
     def value(self, figure, period):
         if not figure.additive:
             return figure.value(self.unit, period)
-        rolled = self._rolled_months(figure, period)
-        total = sum((self.values.get((figure.key, m), 0) for m in rolled), Decimal(0))
-        gaps = _gaps(period, rolled)
-        if gaps:
-            when = Q()
-            for start, end in gaps:
-                when |= Q(**{f"{figure.date_field}__gte": start, f"{figure.date_field}__lte": end})
-            total += figure.measure_of(figure.records(self.unit, period).filter(when))
-        return _typed(figure, total)
+        return total(figure, self.monthly(figure, period).values())  # the months cover the period exactly
 
     def monthly(self, figure, period):
         if not figure.additive:
@@ -255,16 +247,35 @@ def _rolled(start, end, today, level):
     return set(_valid(markers, level).values_list("figure", "month"))
 
 
-def _gaps(period, rolled):
-    """Return the (first, last) day ranges of the period not covered by the rolled months."""
-    gaps, day = [], period.start
-    for month in sorted(rolled):
-        if day < month:
-            gaps.append((day, month - timedelta(days=1)))
-        day = _next_month(month)
-    if day <= period.end:
-        gaps.append((day, period.end))
-    return gaps
+def side_by_side(unit, parts, period):
+    """Return [{"figure", "total", "per_centre"}] for every figure: the unit's value and each part's (its centres).
+
+    Additive figures read the parts' closed months in one query (Reader.for_units); the other counts and sums are
+    grouped by each part's path in one query a figure; only computed figures (medians, shares) are asked part by part.
+    """
+    readers = Reader.for_units([unit, *parts], period.start, period.end)
+    rows = []
+    for figure in figures.all_figures():
+        if figure.additive or figure.compute is not None:
+            per_part = [readers[part].value(figure, period) for part in parts]
+        else:
+            per_part = _by_part(figure, unit, parts, period)
+        rows.append({"figure": figure, "total": readers[unit].value(figure, period), "per_centre": per_part})
+    return rows
+
+
+def _by_part(figure, unit, parts, period):
+    if figure.measure == "count":
+        measure = Count("pk")
+    elif figure.measure == "members":
+        measure = Count("member_id", distinct=True)
+    else:
+        measure = Sum(figure.measure[4:])
+    found = {}
+    for length in {len(part.path) for part in parts}:
+        rows = figure.records(unit, period).order_by().annotate(p=Substr(figure.path_field, 1, length)).values("p")
+        found.update({r["p"]: r["v"] for r in rows.annotate(v=measure)})
+    return [_typed(figure, found.get(part.path, 0)) for part in parts]
 
 
 def total(figure, values):
@@ -273,7 +284,7 @@ def total(figure, values):
 
 
 def _typed(figure, value):
-    if figure.measure == "count":
+    if figure.measure in ("count", "members"):
         return int(value or 0)
     return Decimal(value or 0).quantize(Decimal("0.01"), ROUND_HALF_UP)
 

@@ -147,11 +147,7 @@ def rollup(request):
     centres = list(Unit.objects.subtree(unit).filter(kind=UnitKind.CENTRE).order_by("path"))
     if unit.kind in (UnitKind.CENTRE, UnitKind.BRANCH, UnitKind.GROUP):
         centres = [unit]
-    readers = rollups.Reader.for_units([unit, *centres], period.start, period.end)
-    rows = []
-    for f in figures.all_figures():
-        per_centre = [readers[c].value(f, period) for c in centres]
-        rows.append({"figure": f, "total": readers[unit].value(f, period), "per_centre": per_centre})
+    rows = rollups.side_by_side(unit, centres, period)
     context = {"unit": unit, "year": year, "period": period, "centres": centres, "rows": rows,
                "can_open": may_open_records(request.user), "years": list(range(today.year, today.year - 6, -1))}
     return render(request, "reports/rollup.html", context)

@@ -99,6 +99,23 @@ class RollupTest(TestCase):
                 with self.subTest(unit=unit.code, figure=figure.key):
                     self.assertEqual(readers[unit].value(figure, period), figure.value(unit, period))
 
+    def test_centres_side_by_side_are_each_centres_own_numbers(self):
+        rollups.refresh()
+        period = Period(date(2026, 1, 1), TODAY)
+        for row in rollups.side_by_side(self.bureau, self.centres, period):
+            figure = row["figure"]
+            with self.subTest(figure=figure.key):
+                self.assertEqual(row["total"], figure.value(self.bureau, period))
+                self.assertEqual(row["per_centre"], [figure.value(c, period) for c in self.centres])
+        with CaptureQueriesContext(connection) as queries:
+            rollups.side_by_side(self.bureau, self.centres, period)
+        third = Unit.objects.create(name="第三服务中心", code="scale-3-c3", kind=UnitKind.CENTRE, parent=self.bureau)
+        with CaptureQueriesContext(connection) as with_one_more:
+            rollups.side_by_side(self.bureau, [*self.centres, third], period)
+        # Another centre costs its open month (one query a table) and the computed figures (medians, shares), not a
+        # query for each of the 70 figures.
+        self.assertLess(len(with_one_more) - len(queries), 30)
+
     def test_a_saved_or_deleted_record_makes_its_month_live_until_recomputed(self):
         rollups.refresh()
         attendance = self.closed_month_of_a_visit()
