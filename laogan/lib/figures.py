@@ -130,6 +130,30 @@ class Figure:
             return value, dict.fromkeys(period.months(), value)
         return self.value(unit, period), self.monthly(unit, period)
 
+    def counted_together(self, unit, periods):
+        """Return {name: value} for several periods ({name: Period}) in one query, or None when the figure cannot be
+        counted that way: a count (or count of members) with no computation, whose rows join no to-many or optional
+        relation, so one scan with a FILTER per period gives each period's value."""
+        if self.compute is not None or self.measure not in ("count", "members"):
+            return None
+        samples = [self.where_q(p) for p in periods.values()]
+        if any(_walks_many(self.model, q) or not required_joins_only(self.model, q) for q in samples):
+            return None
+        rows = self.model._default_manager.filter(self.in_unit(unit))
+        if self.date_field:
+            first, last = min(p.start for p in periods.values()), max(p.end for p in periods.values())
+            rows = rows.filter(**{f"{self.date_field}__gte": first, f"{self.date_field}__lte": last})
+        counts = {}
+        for name, p in periods.items():
+            condition = self.where_q(p)
+            if self.date_field:
+                condition &= models.Q(**{f"{self.date_field}__gte": p.start, f"{self.date_field}__lte": p.end})
+            if self.measure == "count":
+                counts[name] = Count("pk", filter=condition or None)
+            else:
+                counts[name] = Count("member_id", distinct=True, filter=condition or None)
+        return rows.order_by().aggregate(**counts)
+
     def where_q(self, period):
         return self.where(period) if callable(self.where) else self.where
 
@@ -226,6 +250,29 @@ class Figure:
 def month_periods(period):
     """Return {first day of month: the part of the period in that month}."""
     return {m: Period(max(m, period.start), min(_month_end(m), period.end)) for m in period.months()}
+
+
+def required_joins_only(model, q):
+    """Return whether every relation a Q walks is a required many-to-one (so joining it drops no row)."""
+    for child in q.children:
+        if isinstance(child, models.Q):
+            if not required_joins_only(model, child):
+                return False
+            continue
+        if not isinstance(child, tuple):
+            continue
+        current = model
+        for part in child[0].split("__"):
+            try:
+                field = current._meta.get_field(part)
+            except Exception:
+                break
+            if not field.is_relation:
+                break
+            if not field.many_to_one or field.null:
+                return False
+            current = field.related_model
+    return True
 
 
 def _walks_many(model, q):

@@ -207,23 +207,9 @@ def _groups():
     their conditions join nothing or only required foreign keys, so one query's rows are each figure's rows."""
     groups = defaultdict(list)
     for figure in additive_figures():
-        if all(_required_joins(figure.model, lookup) for lookup in _lookups(figure.where)):
+        if figures.required_joins_only(figure.model, figure.where):
             groups[(figure.model, figure.path_field, figure.date_field)].append(figure)
     return groups
-
-
-def _required_joins(model, lookup):
-    for part in lookup.split("__"):
-        try:
-            field = model._meta.get_field(part)
-        except Exception:
-            return True  # a lookup such as "in" or "isnull": the path ended
-        if not field.is_relation:
-            return True
-        if not field.many_to_one or field.null:
-            return False
-        model = field.related_model
-    return True
 
 
 def _count_together(group, unit, span):

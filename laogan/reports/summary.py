@@ -77,12 +77,29 @@ def build(unit, year, *, with_monthly=True, until=None):
 
 
 def _row(figure, rolled, period, previous, with_monthly):
+    together = None if figure.additive or figure.timeless else _counted_together(figure, rolled.unit, period, previous, with_monthly)
+    if together is not None:
+        return together
     if not with_monthly:
         return FigureRow(figure=figure, value=rolled.value(figure, period), previous=rolled.value(figure, previous))
     value, monthly = rolled.value_and_months(figure, period)
     # A state now, whatever the period, was the same last year: asked once.
     last_year = value if figure.timeless else rolled.value(figure, previous)
     return FigureRow(figure=figure, value=value, previous=last_year, monthly=monthly)
+
+
+def _counted_together(figure, unit, period, previous, with_monthly):
+    """This year, last year and the months of a count that is not a sum of its months, in one scan where it can be."""
+    months = figures.month_periods(period) if with_monthly and figure.compute_monthly is None else {}
+    found = figure.counted_together(unit, {"value": period, "previous": previous,
+                                           **{f"m{i}": p for i, p in enumerate(months.values())}})
+    if found is None:
+        return None
+    if months:
+        monthly = {m: found[f"m{i}"] for i, m in enumerate(months)}
+    else:
+        monthly = figure.monthly(unit, period) if with_monthly else {}
+    return FigureRow(figure=figure, value=found["value"], previous=found["previous"], monthly=monthly)
 
 
 def as_json(summary):
