@@ -254,10 +254,20 @@ def month_periods(period):
 
 def required_joins_only(model, q):
     """Return whether every relation a Q walks is a required many-to-one (so joining it drops no row)."""
+    return all(field.many_to_one and not field.null for field in _relations_walked(model, q))
+
+
+def _walks_many(model, q):
+    """Return whether a Q joins a to-many relation (which would repeat rows inside an aggregate)."""
+    return any(field.one_to_many or field.many_to_many for field in _relations_walked(model, q))
+
+
+def _relations_walked(model, q):
+    """Yield every relation field the lookups of a Q walk through (expressions such as Exists() are subqueries and
+    join nothing)."""
     for child in q.children:
         if isinstance(child, models.Q):
-            if not required_joins_only(model, child):
-                return False
+            yield from _relations_walked(model, child)
             continue
         if not isinstance(child, tuple):
             continue
@@ -269,33 +279,8 @@ def required_joins_only(model, q):
                 break
             if not field.is_relation:
                 break
-            if not field.many_to_one or field.null:
-                return False
+            yield field
             current = field.related_model
-    return True
-
-
-def _walks_many(model, q):
-    """Return whether a Q joins a to-many relation (which would repeat rows inside an aggregate)."""
-    for child in q.children:
-        if isinstance(child, models.Q):
-            if _walks_many(model, child):
-                return True
-            continue
-        if not isinstance(child, tuple):  # an expression such as Exists(): a subquery, no join
-            continue
-        current = model
-        for part in child[0].split("__"):
-            try:
-                field = current._meta.get_field(part)
-            except Exception:
-                break
-            if not field.is_relation:
-                break
-            if field.one_to_many or field.many_to_many:
-                return True
-            current = field.related_model
-    return False
 
 
 def _lookup_exists(model, lookup):
