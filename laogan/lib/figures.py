@@ -243,8 +243,13 @@ class Figure:
             rows = rows.annotate(v=Count("member_id", distinct=True))
         else:
             rows = rows.annotate(v=Sum(self.measure[4:]))
-        found = {(r["m"].date() if hasattr(r["m"], "date") else r["m"]): r["v"] for r in rows}
+        found = {as_date(r["m"]): r["v"] for r in rows}
         return {m: found.get(m, 0) or 0 for m in period.months()}
+
+
+def as_date(value):
+    """Return a month truncated by the database as a date (some backends give a datetime)."""
+    return value.date() if hasattr(value, "date") else value
 
 
 def month_periods(period):

@@ -1,8 +1,8 @@
 """The dashboard's key figures: the same for every user of a unit, so computed once a minute per unit, not per view.
 
 Each figure is its value for the year so far and its months for the sparkline (~2 queries a figure, ~250 ms for a
-2,000-member centre; closed months come from the roll-ups). Work panels and a liaison's own share stay live: they differ per user and must show a task
-the moment it is done.
+2,000-member centre; closed months come from the roll-ups). Work panels and a liaison's own share stay live: they
+differ per user and must show a task the moment it is done.
 """
 
 import json

@@ -101,7 +101,7 @@ def _grouped(figure, months, level):
             .annotate(p=Substr(figure.path_field, 1, level), m=TruncMonth(figure.date_field)).values("m", "p"))
     rows = rows.annotate(v=Count("pk") if figure.measure == "count" else Sum(figure.measure[4:]))
     # A row without a path (a nullable relation left empty) is in no unit's subtree, live or rolled up.
-    return {(_as_date(r["m"]), r["p"]): r["v"] for r in rows if r["v"] and r["p"] is not None}
+    return {(figures.as_date(r["m"]), r["p"]): r["v"] for r in rows if r["v"] and r["p"] is not None}
 
 
 def _runs(months):
@@ -113,10 +113,6 @@ def _runs(months):
         else:
             runs.append([month, _next_month(month)])
     return runs
-
-
-def _as_date(value):
-    return value.date() if hasattr(value, "date") else value
 
 
 # -- reading -------------------------------------------------------------------------------------------------------------
@@ -222,7 +218,7 @@ def _count_together(group, unit, span):
     found = {f.key: dict.fromkeys(span.months(), 0) for f in group}
     for row in rows:
         for i, f in enumerate(group):
-            found[f.key][_as_date(row["m"])] = row[f"v{i}"] or 0
+            found[f.key][figures.as_date(row["m"])] = row[f"v{i}"] or 0
     return found
 
 

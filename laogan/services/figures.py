@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from laogan.accounts.models import Role
-from laogan.lib.figures import Column, Figure, get, register, register_area
+from laogan.lib.figures import Column, Figure, as_date, get, register, register_area
 from laogan.lib.worklist import Item, Panel, panel
 
 from .defaults import SHIPPED_CATEGORIES
@@ -37,7 +37,7 @@ def _shares_with_months(unit, period):
     """The share resolved in time over the period and {month: share}, counted by the database in one grouped query
     (a province's year is a million requests)."""
     rows = get("requests_on_time_share").records(unit, period).order_by().annotate(m=TruncMonth("reported_on"))
-    found = {_as_date(r["m"]): (r["n"], r["late"]) for r in rows.values("m").annotate(**_ON_TIME_COUNTS)}
+    found = {as_date(r["m"]): (r["n"], r["late"]) for r in rows.values("m").annotate(**_ON_TIME_COUNTS)}
     total, late = sum(n for n, _l in found.values()), sum(lt for _n, lt in found.values())
     return _share(total, late), {m: _share(*found.get(m, (0, 0))) for m in period.months()}
 
@@ -54,11 +54,11 @@ def _spans(key, end_field, unit, period):
 
 
 def _median_response(unit, period):
-    return _median([m for _day, m in _spans("requests_median_response", "responded_at", unit, period)])
+    return _response_with_months(unit, period)[0]
 
 
 def _median_resolution(unit, period):
-    return _hours(_median([m for _day, m in _spans("requests_median_resolution", "resolved_at", unit, period)]))
+    return _resolution_with_months(unit, period)[0]
 
 
 def _response_with_months(unit, period):
@@ -84,10 +84,6 @@ def _median(minutes):
 
 def _hours(minutes):
     return round(minutes / 60, 1) if minutes else 0.0
-
-
-def _as_date(value):
-    return value.date() if hasattr(value, "date") else value
 
 
 register(
