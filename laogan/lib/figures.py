@@ -247,6 +247,24 @@ class Figure:
         return {m: found.get(m, 0) or 0 for m in period.months()}
 
 
+class MinutesBetween(models.Func):
+    """Minutes from one date-time column to another, to four decimals, computed by the database itself: Django's
+    own datetime subtraction on SQLite calls a Python function per row, which made a province's median times read
+    ~6× slower than the rows themselves."""
+
+    output_field = models.FloatField()
+    arity = 2
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (start, start_params), (end, end_params) = (compiler.compile(e) for e in self.get_source_expressions())
+        sql = f"CAST(ROUND(CAST(EXTRACT(EPOCH FROM ({end} - {start})) AS numeric) / 60, 4) AS double precision)"
+        return sql, (*end_params, *start_params)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        (start, start_params), (end, end_params) = (compiler.compile(e) for e in self.get_source_expressions())
+        return f"ROUND((julianday({end}) - julianday({start})) * 1440, 4)", (*end_params, *start_params)
+
+
 def as_date(value):
     """Return a month truncated by the database as a date (some backends give a datetime)."""
     return value.date() if hasattr(value, "date") else value

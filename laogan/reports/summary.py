@@ -80,9 +80,10 @@ def _row(figure, rolled, period, previous, with_monthly):
     together = None if figure.additive or figure.timeless else _counted_together(figure, rolled.unit, period, previous, with_monthly)
     if together is not None:
         return together
-    if not with_monthly:
-        return FigureRow(figure=figure, value=rolled.value(figure, period), previous=rolled.value(figure, previous))
-    value, monthly = rolled.value_and_months(figure, period)
+    if with_monthly:
+        value, monthly = rolled.value_and_months(figure, period)
+    else:
+        value, monthly = rolled.value(figure, period), {}
     # A state now, whatever the period, was the same last year: asked once.
     last_year = value if figure.timeless else rolled.value(figure, previous)
     return FigureRow(figure=figure, value=value, previous=last_year, monthly=monthly)

@@ -76,7 +76,7 @@ def annual(request):
     unit = unit_for(request)
     year = year_for(request)
     today = localdate()
-    result = summary.build(unit, year, until=today if year == today.year else None)
+    result = summary.build(unit, year, with_monthly=False, until=today if year == today.year else None)
     for area in result.areas:
         for row in area.rows:
             row.chart = json.dumps({"labels": [str(year - 1), str(year)], "values": [float(row.previous), float(row.value)]})
@@ -121,7 +121,7 @@ def annual_edit(request):
 
 
 def annual_download(request, fmt):
-    from .exports import render_summary
+    from .exports import WITH_MONTHS, render_summary
 
     unit = unit_for(request)
     year = year_for(request)
@@ -129,7 +129,7 @@ def annual_download(request, fmt):
         raise Http404
     with_records = fmt == "xlsx" and may_open_records(request.user)
     today = localdate()
-    result = summary.build(unit, year, until=today if year == today.year else None)
+    result = summary.build(unit, year, with_monthly=fmt in WITH_MONTHS, until=today if year == today.year else None)
     content, content_type = render_summary(result, fmt, with_records=with_records)
     record_audit(request.user, AuditAction.EXPORT, unit, detail=f"annual report {year} {fmt}", ip=client_ip(request))
     response = HttpResponse(content, content_type=content_type)

@@ -2,14 +2,14 @@
 
 from statistics import median
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from laogan.accounts.models import Role
-from laogan.lib.figures import Column, Figure, as_date, get, register, register_area
+from laogan.lib.figures import Column, Figure, MinutesBetween, as_date, get, register, register_area
 from laogan.lib.worklist import Item, Panel, panel
 
 from .defaults import SHIPPED_CATEGORIES
@@ -48,17 +48,22 @@ def _share(total, late):
 
 def _spans(key, end_field, unit, period):
     """Return (reported_on, minutes) of the figure's rows; the database subtracts, Python takes the median."""
-    span = ExpressionWrapper(F(end_field) - F("opened_at"), output_field=DurationField())
-    rows = get(key).records(unit, period).order_by().annotate(span=span).values_list("reported_on", "span")
-    return [(day, d.total_seconds() / 60) for day, d in rows if d is not None]
+    rows = get(key).records(unit, period).order_by().values_list("reported_on", MinutesBetween("opened_at", end_field))
+    return [(day, minutes) for day, minutes in rows if minutes is not None]
+
+
+def _minutes(key, end_field, unit, period):
+    """Return the minutes of the figure's rows alone, for a value without its months (no dates to read)."""
+    rows = get(key).records(unit, period).order_by().values_list(MinutesBetween("opened_at", end_field), flat=True)
+    return [minutes for minutes in rows if minutes is not None]
 
 
 def _median_response(unit, period):
-    return _response_with_months(unit, period)[0]
+    return _median(_minutes("requests_median_response", "responded_at", unit, period))
 
 
 def _median_resolution(unit, period):
-    return _resolution_with_months(unit, period)[0]
+    return _hours(_median(_minutes("requests_median_resolution", "resolved_at", unit, period)))
 
 
 def _response_with_months(unit, period):

@@ -8,6 +8,8 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
     "json": "application/json",
 }
+# The formats that print each figure's months beside its value; the others (and the page) are spared counting them.
+WITH_MONTHS = {"xlsx"}
 
 
 def render_summary(result, fmt, *, with_records=False):

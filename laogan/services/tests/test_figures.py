@@ -53,6 +53,15 @@ class ServiceFiguresTest(BaseTestCase):
         self.assertEqual(self.value("requests_median_response"), 30.0)  # 10, 30 and 50 minutes
         self.assertEqual(self.value("requests_median_resolution"), 41.1)  # 2.25 h and 80 h
 
+    def test_median_times_keep_the_seconds(self):
+        # 12 min 3 s is 12.05 minutes, shown as 12.1: the database's subtraction must not drift below it.
+        quick = make_request(self.zhang, self.liaison, "water", opened=at(2026, 5, 6, 8, 0))
+        step(actions.do_start, quick, self.liaison, at(2026, 5, 6, 8, 12, 3))
+        may = Period.month(2026, 5)
+        self.assertEqual(self.value("requests_median_response", period=may), 12.1)
+        value, months = figures.get("requests_median_response").value_and_monthly(self.centre_a, may)
+        self.assertEqual((value, months), (12.1, {date(2026, 5, 1): 12.1}))
+
     def test_missed_deadlines_with_their_reasons(self):
         self.assertEqual(self.value("requests_missed"), 1)
         rows = figures.get("requests_missed").records(self.centre_a, MARCH)

@@ -14,7 +14,7 @@ from django.utils.timezone import localdate
 from laogan.accounts.actions import record_audit
 from laogan.accounts.models import AuditAction, Unit, UnitKind
 from laogan.reports import summary
-from laogan.reports.exports import CONTENT_TYPES, render_summary
+from laogan.reports.exports import CONTENT_TYPES, WITH_MONTHS, render_summary
 
 
 class Command(BaseCommand):
@@ -38,7 +38,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot write {out}: the folder {path.parent} does not exist.")
 
         # A year in progress is summarised up to today, like the web page.
-        result = summary.build(unit, year, until=today if year == today.year else None)
+        result = summary.build(unit, year, with_monthly=fmt in WITH_MONTHS, until=today if year == today.year else None)
         content, _ = render_summary(result, fmt, with_records=True)
         try:
             path.write_bytes(content)
