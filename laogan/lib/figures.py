@@ -132,17 +132,19 @@ class Figure:
 
     def counted_together(self, unit, periods):
         """Return {name: value} for several periods ({name: Period}) in one query, or None when the figure cannot be
-        counted that way: a count (or count of members) with no computation, whose rows join no to-many or optional
-        relation, so one scan with a FILTER per period gives each period's value."""
+        counted that way (see countable_together)."""
+        return count_together([self], unit, periods)[self.key] if self.countable_together(periods) else None
+
+    def countable_together(self, periods):
+        """Whether one scan with a FILTER per period gives each period's value: a count (or count of members) with no
+        computation, whose rows join no to-many or optional relation."""
         if self.compute is not None or self.measure not in ("count", "members"):
-            return None
+            return False
         samples = [self.where_q(p) for p in periods.values()]
-        if any(_walks_many(self.model, q) or not required_joins_only(self.model, q) for q in samples):
-            return None
-        rows = self.model._default_manager.filter(self.in_unit(unit))
-        if self.date_field:
-            first, last = min(p.start for p in periods.values()), max(p.end for p in periods.values())
-            rows = rows.filter(**{f"{self.date_field}__gte": first, f"{self.date_field}__lte": last})
+        return not any(_walks_many(self.model, q) or not required_joins_only(self.model, q) for q in samples)
+
+    def counts_by_period(self, periods):
+        """Return {name: the aggregate counting this figure's rows of that period}, for count_together."""
         counts = {}
         for name, p in periods.items():
             condition = self.where_q(p)
@@ -152,7 +154,7 @@ class Figure:
                 counts[name] = Count("pk", filter=condition or None)
             else:
                 counts[name] = Count("member_id", distinct=True, filter=condition or None)
-        return rows.order_by().aggregate(**counts)
+        return counts
 
     def where_q(self, period):
         return self.where(period) if callable(self.where) else self.where
@@ -263,6 +265,19 @@ class MinutesBetween(models.Func):
     def as_sqlite(self, compiler, connection, **extra_context):
         (start, start_params), (end, end_params) = (compiler.compile(e) for e in self.get_source_expressions())
         return f"ROUND((julianday({end}) - julianday({start})) * 1440, 4)", (*end_params, *start_params)
+
+
+def count_together(figures, unit, periods):
+    """Return {figure key: {name: value}} for figures of one model, path and date field that are each
+    countable_together over the periods: one scan of the unit's rows, a FILTER per figure and period."""
+    first = figures[0]
+    rows = first.model._default_manager.filter(first.in_unit(unit))
+    if first.date_field:
+        rows = rows.filter(**{f"{first.date_field}__gte": min(p.start for p in periods.values()),
+                              f"{first.date_field}__lte": max(p.end for p in periods.values())})
+    counts = {f"f{i}_{name}": count for i, f in enumerate(figures) for name, count in f.counts_by_period(periods).items()}
+    found = rows.order_by().aggregate(**counts)
+    return {f.key: {name: found[f"f{i}_{name}"] for name in periods} for i, f in enumerate(figures)}
 
 
 def as_date(value):

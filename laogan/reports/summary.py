@@ -1,6 +1,7 @@
 """The annual work summary as data: every registered figure for a unit and a year, with last year's value beside
 it, its months, and the narrative filled in. The page, the Word, Excel and PDF files and the JSON all read this."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -63,9 +64,10 @@ def build(unit, year, *, with_monthly=True, until=None):
         period = Period(period.start, until, period.label)
     previous = Period.year(year - 1)
     rolled = rollups.Reader(unit, previous.start, period.end)
+    counted = _counted_together(unit, period, previous, with_monthly)
     areas = []
     for area, area_figures in figures.areas():
-        rows = [_row(f, rolled, period, previous, with_monthly) for f in area_figures]
+        rows = [counted.get(f.key) or _row(f, rolled, period, previous, with_monthly) for f in area_figures]
         areas.append(AreaRows(area=area, rows=rows))
     stored = Narrative.objects.filter(unit=unit, year=year).first()
     title = stored.title if stored else narrative.default_title(unit, year)
@@ -77,9 +79,6 @@ def build(unit, year, *, with_monthly=True, until=None):
 
 
 def _row(figure, rolled, period, previous, with_monthly):
-    together = None if figure.additive or figure.timeless else _counted_together(figure, rolled.unit, period, previous, with_monthly)
-    if together is not None:
-        return together
     if with_monthly:
         value, monthly = rolled.value_and_months(figure, period)
     else:
@@ -89,18 +88,33 @@ def _row(figure, rolled, period, previous, with_monthly):
     return FigureRow(figure=figure, value=value, previous=last_year, monthly=monthly)
 
 
-def _counted_together(figure, unit, period, previous, with_monthly):
-    """This year, last year and the months of a count that is not a sum of its months, in one scan where it can be."""
-    months = figures.month_periods(period) if with_monthly and figure.compute_monthly is None else {}
-    found = figure.counted_together(unit, {"value": period, "previous": previous,
-                                           **{f"m{i}": p for i, p in enumerate(months.values())}})
-    if found is None:
-        return None
-    if months:
-        monthly = {m: found[f"m{i}"] for i, m in enumerate(months)}
-    else:
-        monthly = figure.monthly(unit, period) if with_monthly else {}
-    return FigureRow(figure=figure, value=found["value"], previous=found["previous"], monthly=monthly)
+def _counted_together(unit, period, previous, with_monthly):
+    """Return {figure key: FigureRow} of the counts that are not sums of their months: this year, last year and the
+    months of every such figure of one table in one scan, a FILTER per figure and period (the Member table's
+    states, the activities' counts)."""
+    months = figures.month_periods(period) if with_monthly else {}
+    groups = defaultdict(list)
+    for figure in figures.all_figures():
+        if figure.additive or figure.timeless:
+            continue
+        own_months = figure.compute_monthly is None and bool(months)
+        if figure.countable_together(_periods(period, previous, months if own_months else {})):
+            groups[(figure.model, figure.path_field, figure.date_field, own_months)].append(figure)
+    rows = {}
+    for (_model, _path, _date, own_months), group in groups.items():
+        found = figures.count_together(group, unit, _periods(period, previous, months if own_months else {}))
+        for figure in group:
+            counts = found[figure.key]
+            if own_months:
+                monthly = {m: counts[f"m{i}"] for i, m in enumerate(months)}
+            else:
+                monthly = figure.monthly(unit, period) if with_monthly else {}
+            rows[figure.key] = FigureRow(figure=figure, value=counts["value"], previous=counts["previous"], monthly=monthly)
+    return rows
+
+
+def _periods(period, previous, months):
+    return {"value": period, "previous": previous, **{f"m{i}": p for i, p in enumerate(months.values())}}
 
 
 def as_json(summary):

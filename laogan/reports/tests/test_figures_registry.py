@@ -10,6 +10,7 @@ from django.test import TestCase
 from laogan.accounts.models import Unit
 from laogan.lib import figures
 from laogan.lib.figures import Period
+from laogan.reports import summary
 
 
 def recompute(figure, unit, period):
@@ -48,6 +49,19 @@ class RegistryRecomputationTest(TestCase):
             for figure in computed:
                 with self.subTest(figure=figure.key, period=period.label):
                     self.assertEqual(figure.value(self.centre, period), recompute(figure, self.centre, period))
+
+    def test_the_summary_gives_each_figure_its_own_values(self):
+        # The summary counts the figures of one table together (one scan, a FILTER per figure and period); each row
+        # must still be the figure's own value, last year's and months, on the page (no months) and in the Excel file.
+        for unit in (self.centre, Unit.objects.get(code="demo")):
+            period, previous = Period(date(2026, 1, 1), date(2026, 11, 26)), Period.year(2025)
+            for with_monthly in (False, True):
+                built = summary.build(unit, 2026, with_monthly=with_monthly, until=date(2026, 11, 26))
+                for row in (r for a in built.areas for r in a.rows):
+                    with self.subTest(unit=unit.code, figure=row.figure.key, with_monthly=with_monthly):
+                        expected = (row.figure.value(unit, period), row.figure.value(unit, previous),
+                                    row.figure.monthly(unit, period) if with_monthly else {})
+                        self.assertEqual((row.value, row.previous, row.monthly), expected)
 
     def test_drill_down_lists_exactly_the_counted_records(self):
         period = Period.year(2026)
