@@ -211,12 +211,15 @@ def _groups():
 def _count_together(group, unit, span):
     first = group[0]
     rows = (first.model._default_manager.filter(first.in_unit(unit))
-            .filter(**{f"{first.date_field}__gte": span.start, f"{first.date_field}__lte": span.end}).order_by()
-            .annotate(m=TruncMonth(first.date_field)).values("m"))
-    rows = rows.annotate(**{f"v{i}": (Count("pk", filter=f.where or None) if f.measure == "count"
-                                      else Sum(f.measure[4:], filter=f.where or None)) for i, f in enumerate(group)})
-    found = {f.key: dict.fromkeys(span.months(), 0) for f in group}
-    for row in rows:
+            .filter(**{f"{first.date_field}__gte": span.start, f"{first.date_field}__lte": span.end}).order_by())
+    measures = {f"v{i}": (Count("pk", filter=f.where or None) if f.measure == "count"
+                          else Sum(f.measure[4:], filter=f.where or None)) for i, f in enumerate(group)}
+    months = span.months()
+    if len(months) == 1:  # the open month alone (the usual case): no grouping, so no month truncated per row
+        found = rows.aggregate(**measures)
+        return {f.key: {months[0]: found[f"v{i}"] or 0} for i, f in enumerate(group)}
+    found = {f.key: dict.fromkeys(months, 0) for f in group}
+    for row in rows.annotate(m=TruncMonth(first.date_field)).values("m").annotate(**measures):
         for i, f in enumerate(group):
             found[f.key][figures.as_date(row["m"])] = row[f"v{i}"] or 0
     return found
