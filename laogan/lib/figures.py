@@ -6,12 +6,13 @@ subtree) and one period, from a queryset of records that a user can open: the nu
 query, so every number can be traced to the rows behind it.
 """
 
+import statistics
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 
@@ -278,6 +279,24 @@ def count_together(figures, unit, periods):
     counts = {f"f{i}_{name}": count for i, f in enumerate(figures) for name, count in f.counts_by_period(periods).items()}
     found = rows.order_by().aggregate(**counts)
     return {f.key: {name: found[f"f{i}_{name}"] for name in periods} for i, f in enumerate(figures)}
+
+
+class Median(models.Aggregate):
+    """The median of an expression: PostgreSQL's percentile_cont(0.5), which like statistics.median takes the mean
+    of the two middle values of an even count. SQLite has no such function: see median_of."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = models.FloatField()
+
+
+def median_of(rows, expression):
+    """Return the median of an expression over a queryset's rows, or None when there are none. PostgreSQL computes
+    it (a province's year of durations never leaves the database); elsewhere the values are read and Python takes it."""
+    if connections[rows.db].vendor == "postgresql":  # percentile_cont skips nulls, as below
+        return rows.order_by().aggregate(m=Median(expression))["m"]
+    values = [v for v in rows.order_by().values_list(expression, flat=True) if v is not None]
+    return statistics.median(values) if values else None
 
 
 def as_date(value):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from laogan.accounts.models import Role
-from laogan.lib.figures import Column, Figure, MinutesBetween, as_date, get, register, register_area
+from laogan.lib.figures import Column, Figure, MinutesBetween, as_date, get, median_of, register, register_area
 from laogan.lib.worklist import Item, Panel, panel
 
 from .defaults import SHIPPED_CATEGORIES
@@ -52,18 +52,18 @@ def _spans(key, end_field, unit, period):
     return [(day, minutes) for day, minutes in rows if minutes is not None]
 
 
-def _minutes(key, end_field, unit, period):
-    """Return the minutes of the figure's rows alone, for a value without its months (no dates to read)."""
-    rows = get(key).records(unit, period).order_by().values_list(MinutesBetween("opened_at", end_field), flat=True)
-    return [minutes for minutes in rows if minutes is not None]
+def _median_minutes(key, end_field, unit, period):
+    """The median of the figure's minutes, for a value without its months (no dates read)."""
+    minutes = median_of(get(key).records(unit, period), MinutesBetween("opened_at", end_field))
+    return 0.0 if minutes is None else round(minutes, 1)
 
 
 def _median_response(unit, period):
-    return _median(_minutes("requests_median_response", "responded_at", unit, period))
+    return _median_minutes("requests_median_response", "responded_at", unit, period)
 
 
 def _median_resolution(unit, period):
-    return _hours(_median(_minutes("requests_median_resolution", "resolved_at", unit, period)))
+    return _hours(_median_minutes("requests_median_resolution", "resolved_at", unit, period))
 
 
 def _response_with_months(unit, period):
