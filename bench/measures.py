@@ -6,6 +6,7 @@ import time
 from datetime import date, timedelta
 
 from django.db import connection
+from django.utils import timezone
 
 from laogan.accounts.models import Role, Unit, User
 from laogan.lib.crypto import suffix_hash
@@ -178,7 +179,7 @@ def _bare_sql(kind, q):
 def planning(opts):
     from laogan.lib.bulk import Writer
     from laogan.visits import planning as plan
-    from laogan.visits.models import PlannedVisit
+    from laogan.visits.models import DailyPlanMark, PlannedVisit
 
     today = date.today()
     year = today.year + 1
@@ -212,11 +213,13 @@ def planning(opts):
     # members changed this week (planning.plan_daily); on Sundays it reconciles the whole horizon for everyone.
     clear()
     yesterday = today - timedelta(days=1)
-    plan.plan(*plan.daily_range(yesterday), today=yesterday)
+    plan.plan_everyone(yesterday, now=timezone.now() - timedelta(days=1))
     baseline = PlannedVisit.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    yesterdays_mark = DailyPlanMark.objects.get()
 
     def undo_today():
         clear(baseline)
+        yesterdays_mark.save()
 
     daily, weekly = {}, {}
 

@@ -1,7 +1,7 @@
 """The member archive: who each retired cadre is, how to reach them and their family, and their life events."""
 
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -43,20 +43,28 @@ def birthday_q(days):
     """Return a filter for the members whose birthday, by their custom, may fall on one of `days`.
 
     It narrows in SQL (month and day for solar birthdays, 29 February read as 28 February in common years; the
-    lunar month for lunar ones, leap or not; the month for birthdays known to the month only); the caller decides
-    exactly with Member.next_birthday or birthday_in_year.
+    lunar month and day for lunar ones, leap month or not, day 30 on the 29th that ends a short month; the month for
+    birthdays known to the month only); the caller decides exactly with Member.next_birthday or birthday_in_year.
     """
     solar = {d.month * 100 + d.day for d in days}
     if 228 in solar:
         solar.add(229)
-    lunar_months = {abs(lunar.lunar_month_day(d)[0]) for d in days}
-    lunar_months |= {-m for m in lunar_months}
+    lunar_days = {}  # {lunar month: the lunar days of birth celebrated on one of `days`}
+    for d in days:
+        month, day = lunar.lunar_month_day(d)
+        celebrated = lunar_days.setdefault(abs(month), set())
+        celebrated.add(day)
+        if day == 29 and lunar.lunar_month_day(d + timedelta(days=1))[1] == 1:
+            celebrated.add(30)  # lib.lunar.to_solar: a day the month does not have is its last day
+    lunar_q = models.Q()
+    for month, celebrated in sorted(lunar_days.items()):
+        lunar_q |= models.Q(lunar_birth_month__in=[month, -month], lunar_birth_day__in=sorted(celebrated))
     known_to_the_month = models.Q()
     for month in sorted({d.month for d in days}):  # one range a month: December and January are not a whole year
         known_to_the_month |= models.Q(birth_md__gte=month * 100, birth_md__lte=month * 100 + 31)
     return (
         models.Q(birthday_custom=BirthdayCustom.SOLAR, birth_md__in=sorted(solar))
-        | models.Q(birthday_custom=BirthdayCustom.LUNAR, lunar_birth_month__in=sorted(lunar_months))
+        | (models.Q(birthday_custom=BirthdayCustom.LUNAR) & lunar_q)
         | (models.Q(birth_date_precision=DatePrecision.MONTH) & known_to_the_month)
     )
 

@@ -66,7 +66,7 @@ def plan_visits_daily(now=None):
     """Plan what entered the horizon and what changed (planning.plan_daily); on Sundays reconcile everything."""
     today = timezone.localdate(now)
     if today.weekday() == 6:
-        return planning.plan(*planning.daily_range(today), today=today)
+        return planning.plan_everyone(today, now=now)
     return planning.plan_daily(today, now=now)
 
 

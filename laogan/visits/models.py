@@ -460,3 +460,12 @@ class Budget(models.Model):
 
     def __str__(self):
         return f"{self.centre} {self.year}: {self.amount} 元"
+
+
+class DailyPlanMark(models.Model):
+    """How far the worker's daily plan has got (one row): the last day of the horizon it planned and when that run
+    began. The next run plans the days after it — normally the one day that entered the horizon — and the members
+    changed since, instead of re-reading a week of both."""
+
+    planned_through = models.DateField()
+    started_at = models.DateTimeField()

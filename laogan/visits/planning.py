@@ -20,17 +20,20 @@ from laogan.lib import bulk
 from laogan.members.models import BirthdayCustom, DatePrecision, EventKind, LifeEvent, Member, Status, birthday_q
 
 from .models import (
-    DEFAULT_FESTIVALS, EVENT_OCCASIONS, RULE_OCCASIONS, CancelCause, Festival, Occasion, PlannedVisit, PlanStatus,
-    VisitRules,
+    DEFAULT_FESTIVALS, EVENT_OCCASIONS, RULE_OCCASIONS, CancelCause, DailyPlanMark, Festival, Occasion, PlannedVisit,
+    PlanStatus, VisitRules,
 )
 
 CHUNK = 1000
 # How far ahead the daily run plans: further than the longest window, so every visit exists before its window opens
 # and reminders can be sent days before it.
 HORIZON_DAYS = 60
-# The daily run looks at the last week of the horizon and at the members changed in the last week, so a worker that
-# was down for up to a week misses nothing; the weekly run reconciles everything.
+# The daily run plans the days after the last run's (DailyPlanMark) and the members changed since it began, so a
+# worker that was down misses nothing; with no mark it looks at the last week of both. The weekly run reconciles
+# everything.
 CATCH_UP_DAYS = 7
+# A member saved by a transaction still open when the last run read the members is caught by the next run.
+COMMIT_MARGIN = timedelta(minutes=10)
 ALL_OCCASIONS = RULE_OCCASIONS + EVENT_OCCASIONS
 MEMBER_FIELDS = ["id", "centre_id", "unit_path", "birth_date", "birth_date_precision", "birthday_custom",
                  "lunar_birth_month", "lunar_birth_day", "status", "died_on"]
@@ -381,24 +384,44 @@ def cancel_open_visits(member, *, cause, reason, kinds=None, window_end_from=Non
 
 
 def plan_daily(today, *, now=None):
-    """The worker's daily run: what can have changed in the horizon since the last days' runs; return a PlanResult.
+    """The worker's daily run: what can have changed in the horizon since the last run; return a PlanResult.
 
-    - The last CATCH_UP_DAYS days of the horizon (the day that entered it today, and those a stopped worker missed),
-      for the members who can be owed something there: every member of a centre with a festival in those days,
-      else those whose birthday may fall in them and those in hospital (a long stay is visited every few weeks,
-      planned to the horizon).
-    - The whole horizon for the members changed in the last CATCH_UP_DAYS days (a birthday corrected, a move).
-    Rules, festivals and life events re-plan what they change when they are saved. At 10^5 members this reads a
-    few thousand members instead of all of them; on Sundays the job reconciles everything instead (the safety net).
+    - The days of the horizon after the last run's (normally the one that entered it today; the last CATCH_UP_DAYS
+      days when there is no record of a run), for the members who can be owed something there: every member of a
+      centre with a festival in those days, else those whose birthday may fall in them and those in hospital (a long
+      stay is visited every few weeks, planned to the horizon).
+    - The whole horizon for the members changed since the last run began (a birthday corrected, a move).
+    Rules, festivals and life events re-plan what they change when they are saved. At 10^6 members this reads a few
+    thousand members instead of all of them; on Sundays the job reconciles everything instead (plan_everyone).
     """
+    now = now or timezone.now()
     start, end = daily_range(today)
-    since = (now or timezone.now()) - timedelta(days=CATCH_UP_DAYS)
+    mark = DailyPlanMark.objects.filter(pk=1).first()
+    if mark is None or mark.started_at > now or mark.planned_through > end:  # no run yet, or a clock set back
+        first, since = max(start, end - timedelta(days=CATCH_UP_DAYS - 1)), now - timedelta(days=CATCH_UP_DAYS)
+    else:
+        first, since = max(start, mark.planned_through + timedelta(days=1)), mark.started_at - COMMIT_MARGIN
     result = plan(start, end, today=today, members=Q(updated_at__gte=since))
-    first = max(start, end - timedelta(days=CATCH_UP_DAYS - 1))
-    days = [first + timedelta(days=i) for i in range((end - first).days + 1)]
-    result.add(plan(first, end, today=today, members=birthday_q(days) | Q(status=Status.IN_HOSPITAL),
-                    unless_festival=True))
+    if first <= end:
+        days = [first + timedelta(days=i) for i in range((end - first).days + 1)]
+        result.add(plan(first, end, today=today, members=birthday_q(days) | Q(status=Status.IN_HOSPITAL),
+                        unless_festival=True))
+    mark_planned(end, now)
     return result
+
+
+def plan_everyone(today, *, now=None):
+    """The weekly run: reconcile the whole horizon for every member; return a PlanResult."""
+    now = now or timezone.now()
+    start, end = daily_range(today)
+    result = plan(start, end, today=today)
+    mark_planned(end, now)
+    return result
+
+
+def mark_planned(through, started_at):
+    """Record that the horizon is planned through `through` by a run that began at `started_at`."""
+    DailyPlanMark.objects.update_or_create(pk=1, defaults={"planned_through": through, "started_at": started_at})
 
 
 def daily_range(today):

@@ -7,7 +7,7 @@ import time_machine
 from laogan.members.models import Member
 from laogan.test import BaseTestCase, make_member
 from laogan.visits.jobs import plan_visits_daily
-from laogan.visits.models import Occasion, PlannedVisit
+from laogan.visits.models import DailyPlanMark, Occasion, PlannedVisit
 
 from .builders import at
 
@@ -63,3 +63,43 @@ class DailyPlanTest(BaseTestCase):
         with time_machine.travel(at(today.year, today.month, today.day, 2), tick=False):
             plan_visits_daily()
         self.assertEqual(birthdays(li), [due])
+
+
+class DailyPlanMarkTest(BaseTestCase):
+    """A run plans the days after the last run's and the members changed since it began; nothing more, nothing less."""
+
+    def setUp(self):
+        self.zhang = make_member("张建国", date(1928, 5, 3), unit=self.group_a1)  # enters the horizon on 4 March
+        self.zhao = make_member("赵文华", date(1929, 5, 2), unit=self.group_a1)  # entered it on 3 March
+        self.sun = make_member("孙玉兰", date(1930, 4, 24), unit=self.group_a1, sex="F")  # entered it on 23 February
+        Member.objects.update(updated_at=at(2025, 1, 1))
+
+    def run_on(self, *when):
+        with time_machine.travel(at(*when), tick=False):
+            return plan_visits_daily()
+
+    def test_the_next_day_plans_only_the_day_that_entered_the_horizon(self):
+        self.run_on(2026, 3, 3, 2)  # Tuesday: no earlier run, so the last week of the horizon
+        self.assertEqual(DailyPlanMark.objects.get().planned_through, date(2026, 5, 2))
+        PlannedVisit.objects.all().delete()  # lost, to see what Wednesday reads
+        self.run_on(2026, 3, 4, 2)
+        self.assertEqual(birthdays(self.zhang), [date(2026, 5, 3)])
+        self.assertEqual(birthdays(self.zhao), [])  # planned by Tuesday's run: not read again
+        self.assertEqual(DailyPlanMark.objects.get().planned_through, date(2026, 5, 3))
+
+    def test_a_worker_down_longer_than_a_week_catches_up_every_day_it_missed(self):
+        self.run_on(2026, 2, 21, 2)  # a Saturday; then nothing until Wednesday 4 March
+        PlannedVisit.objects.all().delete()
+        self.run_on(2026, 3, 4, 2)
+        self.assertEqual(birthdays(self.sun), [date(2026, 4, 24)])  # entered 11 days ago, more than a week
+        self.assertEqual(birthdays(self.zhang), [date(2026, 5, 3)])
+
+    def test_members_changed_since_the_last_run_began_are_planned_whole(self):
+        self.run_on(2026, 3, 3, 2)
+        PlannedVisit.objects.all().delete()
+        Member.objects.filter(pk=self.sun.pk).update(updated_at=at(2026, 3, 3, 1, 55))  # just before it, uncommitted
+        self.run_on(2026, 3, 4, 2)
+        self.assertEqual(birthdays(self.sun), [date(2026, 4, 24)])
+        PlannedVisit.objects.all().delete()
+        self.run_on(2026, 3, 5, 2)
+        self.assertEqual(birthdays(self.sun), [])  # read by Wednesday's run, unchanged since
