@@ -250,7 +250,7 @@ def planning(opts):
 # -- annual summary --------------------------------------------------------------------------------------------------------
 
 def summary(opts):
-    from laogan.reports import rollups
+    from laogan.reports import rollups, snapshots
     from laogan.reports import summary as report
     from laogan.visits.models import VisitRecord
 
@@ -277,8 +277,23 @@ def summary(opts):
     rows.append({"measure": "annual summary: roll-ups", "variant": "ours: the worker computing every closed month (refresh_rollups)",
                  "times": times, "size": sizes["province"], "target": None,
                  "note": f"{refreshed['n']} figure-months, {rollups.MonthlyFigure.objects.count()} rows; later runs compute only changed months"})
-    rows += builds("ours: the page (reports.summary.build: every figure and last year's)")
+    rows += builds("ours: the page counted (reports.summary.build: every figure and last year's)")
     rows += builds("ours: the Excel file (every figure's months too)", with_monthly=True)
+    stored = {}
+    times = timed(lambda: stored.update(n=snapshots.refresh()), 1)
+    rows.append({"measure": "annual summary: roll-ups", "variant": "ours: the worker counting bureaus' pages ahead (snapshot_summaries)",
+                 "times": times, "size": sizes["province"], "target": None,
+                 "note": f"{stored['n']} summaries (this year and last year of each bureau), every 10 minutes"})
+    local = timezone.localdate()  # the worker's day, which is the page's
+
+    def from_snapshot():
+        if snapshots.fresh(bureau, local.year, local) is None:
+            raise RuntimeError("the snapshot just counted is not fresh")
+
+    times = timed(from_snapshot, opts["repeats"])
+    rows.append({"measure": "annual summary: province", "variant": "ours: the page from the worker's snapshot (snapshots.fresh)",
+                 "times": times, "size": sizes["province"], "target": 2.0,
+                 "note": "figures as counted by the worker at most 15 minutes before; the page says when"})
     return rows
 
 

@@ -10,6 +10,6 @@ class ReportsConfig(AppConfig):
     def ready(self):
         # Each app declares its figures and dashboard panels in <app>/figures.py.
         autodiscover_modules("figures")
-        from . import rollups
+        from . import rollups, snapshots  # noqa: F401 (snapshots registers the worker's snapshot_summaries job)
 
         rollups.connect()  # also registers the worker's refresh_rollups job

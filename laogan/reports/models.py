@@ -46,3 +46,17 @@ class RolledMonth(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["figure", "month"], name="one_marker_per_figure_month")]
+
+
+class SummarySnapshot(models.Model):
+    """A bureau's summary values for a year (this year to the day it was computed, or last year), computed by the
+    worker ahead of the page (reports/snapshots.py): a province's figures scan millions of rows, a page must not."""
+
+    unit = models.ForeignKey("accounts.Unit", models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    until = models.DateField()  # the last day counted
+    computed_at = models.DateTimeField()
+    values = models.JSONField()  # {figure key: [value, last year's]}; Decimals as strings
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="one_snapshot_per_unit_year")]

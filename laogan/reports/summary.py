@@ -3,6 +3,7 @@ it, its months, and the narrative filled in. The page, the Word, Excel and PDF f
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from laogan.lib import figures
@@ -49,6 +50,7 @@ class Summary:
     title: str
     paragraphs: list
     unknown_placeholders: list
+    as_of: object = None  # when the values were counted, if not now (a bureau's page: snapshots.py)
 
     def values(self):
         return {row.figure.key: row.value for a in self.areas for row in a.rows}
@@ -69,6 +71,27 @@ def build(unit, year, *, with_monthly=True, until=None):
     for area, area_figures in figures.areas():
         rows = [counted.get(f.key) or _row(f, rolled, period, previous, with_monthly) for f in area_figures]
         areas.append(AreaRows(area=area, rows=rows))
+    return _with_text(unit, year, period, areas)
+
+
+def from_values(unit, year, until, values, *, as_of):
+    """Return the Summary of values counted earlier ({figure key: (value, last year's)}), e.g. a snapshot's. A figure
+    registered since is counted now."""
+    period = Period(date(year, 1, 1), until, Period.year(year).label)
+    previous = Period.year(year - 1)
+    areas = []
+    for area, area_figures in figures.areas():
+        rows = []
+        for f in area_figures:
+            value, last_year = values[f.key] if f.key in values else (f.value(unit, period), f.value(unit, previous))
+            rows.append(FigureRow(figure=f, value=value, previous=last_year))
+        areas.append(AreaRows(area=area, rows=rows))
+    built = _with_text(unit, year, period, areas)
+    built.as_of = as_of
+    return built
+
+
+def _with_text(unit, year, period, areas):
     stored = Narrative.objects.filter(unit=unit, year=year).first()
     title = stored.title if stored else narrative.default_title(unit, year)
     body = stored.body if stored else narrative.default_body(year)

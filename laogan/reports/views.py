@@ -16,7 +16,7 @@ from laogan.lib import figures
 from laogan.lib.figures import Period
 from laogan.lib.worklist import panels_for
 
-from . import actions, keyfigures, narrative, rollups, summary
+from . import actions, keyfigures, narrative, rollups, snapshots, summary
 from .forms import NarrativeForm
 from .scope import may_open_records, period_for, unit_for, year_for
 
@@ -76,7 +76,9 @@ def annual(request):
     unit = unit_for(request)
     year = year_for(request)
     today = localdate()
-    result = summary.build(unit, year, with_monthly=False, until=today if year == today.year else None)
+    until = today if year == today.year else None
+    result = (snapshots.applies(unit) and snapshots.fresh(unit, year, until)) or summary.build(
+        unit, year, with_monthly=False, until=until)
     for area in result.areas:
         for row in area.rows:
             row.chart = json.dumps({"labels": [str(year - 1), str(year)], "values": [float(row.previous), float(row.value)]})
