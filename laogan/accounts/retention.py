@@ -43,5 +43,5 @@ def purge_audit(now=None, days=None):
             removed += entries._raw_delete(entries.db)
 
 
-def purge_job():
-    purge_audit()
+def purge_job(now=None):
+    return purge_audit(now=now)

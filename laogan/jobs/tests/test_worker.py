@@ -1,3 +1,4 @@
+import inspect
 from datetime import datetime, timedelta
 from unittest import mock
 from zoneinfo import ZoneInfo
@@ -34,6 +35,14 @@ class JobClaimingTest(TestCase):
         registry.periodic("test_job", every=timedelta(minutes=5))(lambda now: 1 / 0)
         run_due_jobs(now=NOON)
         self.assertIn("ZeroDivisionError", JobRun.objects.get(name="test_job").last_error)
+
+
+class RegisteredJobsTest(TestCase):
+    def test_every_registered_job_takes_the_time_the_runner_passes(self):
+        # The runner calls job.func(now=...); a job without that parameter failed on every run (audit retention did).
+        for job in registry.all_jobs():
+            with self.subTest(job=job.name):
+                inspect.signature(job.func).bind(now=NOON)
 
 
 class HeartbeatTest(BaseTestCase):
