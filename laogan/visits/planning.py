@@ -12,7 +12,7 @@ one pass without a query per member.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from laogan.accounts.models import Unit, UnitKind, subtree_q
@@ -32,6 +32,8 @@ HORIZON_DAYS = 60
 # worker that was down misses nothing; with no mark it looks at the last week of both. The weekly run reconciles
 # everything.
 CATCH_UP_DAYS = 7
+# Admissions of a stay longer than this are read every day rather than listed by date (_hospital_visit_due).
+LONG_STAY_YEARS = 5
 # A member saved by a transaction still open when the last run read the members is caught by the next run.
 COMMIT_MARGIN = timedelta(minutes=10)
 ALL_OCCASIONS = RULE_OCCASIONS + EVENT_OCCASIONS
@@ -404,10 +406,27 @@ def plan_daily(today, *, now=None):
     result = plan(start, end, today=today, members=Q(updated_at__gte=since))
     if first <= end:
         days = [first + timedelta(days=i) for i in range((end - first).days + 1)]
-        result.add(plan(first, end, today=today, members=birthday_q(days) | Q(status=Status.IN_HOSPITAL),
+        result.add(plan(first, end, today=today, members=birthday_q(days) | _hospital_visit_due(days),
                         unless_festival=True))
     mark_planned(end, now)
     return result
+
+
+def _hospital_visit_due(days):
+    """Return a filter for the members in hospital who may be owed a visit on one of `days`: admitted `hospital_visit_days`
+    before one of them, or a whole number of `long_stay_days` before (by any centre's rules), or so long ago that the
+    dates are not listed. A long stay is visited every few weeks, so this reads a few percent of those in hospital."""
+    pairs = set(VisitRules.objects.values_list("hospital_visit_days", "long_stay_days").distinct())
+    pairs.add((VisitRules._meta.get_field("hospital_visit_days").default, VisitRules._meta.get_field("long_stay_days").default))
+    dates = set()
+    for first_visit, every in pairs:
+        for day in days:
+            dates.add(day - timedelta(days=first_visit))
+            dates.update(day - timedelta(days=n * every) for n in range(1, LONG_STAY_YEARS * 366 // every + 1))
+    listed_from = min(days) - timedelta(days=LONG_STAY_YEARS * 366)
+    admitted = LifeEvent.objects.filter(Q(date__in=sorted(dates)) | Q(date__lt=listed_from), member=OuterRef("pk"),
+                                        kind=EventKind.ADMITTED)
+    return Q(status=Status.IN_HOSPITAL) & Exists(admitted)
 
 
 def plan_everyone(today, *, now=None):

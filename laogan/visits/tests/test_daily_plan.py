@@ -4,8 +4,10 @@ from datetime import date, timedelta
 
 import time_machine
 
-from laogan.members.models import Member
+from laogan.members.actions import do_record_life_event
+from laogan.members.models import EventKind, Member
 from laogan.test import BaseTestCase, make_member
+from laogan.visits import planning
 from laogan.visits.jobs import plan_visits_daily
 from laogan.visits.models import DailyPlanMark, Occasion, PlannedVisit
 
@@ -103,3 +105,32 @@ class DailyPlanMarkTest(BaseTestCase):
         PlannedVisit.objects.all().delete()
         self.run_on(2026, 3, 5, 2)
         self.assertEqual(birthdays(self.sun), [])  # read by Wednesday's run, unchanged since
+
+
+class LongStayTest(BaseTestCase):
+    """The daily run reads those in hospital whose next long-stay visit may enter the horizon, not all of them."""
+
+    def setUp(self):
+        self.zhang = make_member("张建国", date(1928, 5, 3), unit=self.group_a1)
+        self.li = make_member("李秀英", date(1930, 4, 10), unit=self.group_a1, sex="F")
+        do_record_life_event(self.zhang, kind=EventKind.ADMITTED, date=date(2026, 1, 3), hospital="第一人民医院",
+                             acting_user=None)  # visits due 5 Jan, then every 30 days: 2 Feb, …, 3 May (day 120)
+        do_record_life_event(self.li, kind=EventKind.ADMITTED, date=date(2020, 6, 1), hospital="康复医院",
+                             acting_user=None)  # in hospital for six years, longer than the dates listed
+        Member.objects.update(updated_at=at(2025, 1, 1))
+
+    def in_hospital_read_on(self, day):
+        return set(Member.objects.filter(planning._hospital_visit_due([day])).values_list("name", flat=True))
+
+    def test_only_those_whose_visit_may_fall_on_the_day_are_read(self):
+        self.assertEqual(self.in_hospital_read_on(date(2026, 5, 3)), {"张建国", "李秀英"})
+        self.assertEqual(self.in_hospital_read_on(date(2026, 5, 4)), {"李秀英"})  # a long stay is always read
+
+    def test_the_visit_entering_the_horizon_is_planned(self):
+        with time_machine.travel(at(2026, 3, 3, 2), tick=False):
+            plan_visits_daily()
+        PlannedVisit.objects.all().delete()
+        with time_machine.travel(at(2026, 3, 4, 2), tick=False):  # horizon to 3 May
+            plan_visits_daily()
+        due = PlannedVisit.objects.filter(member=self.zhang, kind=Occasion.HOSPITAL).values_list("due_date", flat=True)
+        self.assertEqual(list(due), [date(2026, 5, 3)])
