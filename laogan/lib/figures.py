@@ -131,14 +131,9 @@ class Figure:
             return value, dict.fromkeys(period.months(), value)
         return self.value(unit, period), self.monthly(unit, period)
 
-    def counted_together(self, unit, periods):
-        """Return {name: value} for several periods ({name: Period}) in one query, or None when the figure cannot be
-        counted that way (see countable_together)."""
-        return count_together([self], unit, periods)[self.key] if self.countable_together(periods) else None
-
     def countable_together(self, periods):
-        """Whether one scan with a FILTER per period gives each period's value: a count (or count of members) with no
-        computation, whose rows join no to-many or optional relation."""
+        """Whether one scan with a FILTER per period gives each period's value (count_together): a count (or count of
+        members) with no computation, whose rows join no to-many or optional relation."""
         if self.compute is not None or self.measure not in ("count", "members"):
             return False
         samples = [self.where_q(p) for p in periods.values()]
