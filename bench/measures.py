@@ -6,6 +6,7 @@ import time
 from datetime import date, timedelta
 
 from django.db import connection
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from laogan.accounts.models import Role, Unit, User
@@ -280,7 +281,8 @@ def summary(opts):
     rows += builds("ours: the page counted (reports.summary.build: every figure and last year's)")
     rows += builds("ours: the Excel file (every figure's months too)", with_monthly=True)
     stored = {}
-    times = timed(lambda: stored.update(n=snapshots.refresh()), 1)
+    with override_settings(LAOGAN_SNAPSHOT_MIN_MEMBERS=0):  # a small bench province is counted ahead too
+        times = timed(lambda: stored.update(n=snapshots.refresh()), 1)
     rows.append({"measure": "annual summary: roll-ups", "variant": "ours: the worker counting bureaus' pages ahead (snapshot_summaries)",
                  "times": times, "size": sizes["province"], "target": None,
                  "note": f"{stored['n']} summaries (this year and last year of each bureau), every 10 minutes"})

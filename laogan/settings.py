@@ -258,6 +258,9 @@ LAOGAN_MAX_PHOTO_BYTES = env_int("LAOGAN_MAX_PHOTO_BYTES", 8 * 1024 * 1024)
 LAOGAN_WORKER_STALE_SECONDS = env_int("LAOGAN_WORKER_STALE_SECONDS", 300)
 # The dashboard's key figures are computed once per unit in this many seconds (0: on every view).
 LAOGAN_DASHBOARD_CACHE_SECONDS = env_int("LAOGAN_DASHBOARD_CACHE_SECONDS", 60)
+# A bureau with at least this many members has its annual page counted ahead by the worker (reports/snapshots.py);
+# a smaller one is counted when asked (under a second), so its page is never minutes old.
+LAOGAN_SNAPSHOT_MIN_MEMBERS = env_int("LAOGAN_SNAPSHOT_MIN_MEMBERS", 50_000)
 # Nightly backups by the worker (jobs/backup.py): one archive a day from this hour (local time), the newest KEEP
 # kept; KEEP=0 turns them off.
 LAOGAN_BACKUP_DIR = Path(env_str("LAOGAN_BACKUP_DIR") or DATA_DIR / "backups")

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 from django.core.management import call_command
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from laogan.accounts.models import Unit
@@ -20,6 +20,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 MORNING = datetime(2026, 11, 26, 9, 0, tzinfo=SHANGHAI)
 
 
+@override_settings(LAOGAN_SNAPSHOT_MIN_MEMBERS=1)
 class SnapshotPageTest(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
@@ -57,11 +58,19 @@ class SnapshotPageTest(BaseTestCase):
             self.assertIsNone(snapshots.fresh(self.bureau, 2026, date(2026, 11, 27)))
             self.assertIsNotNone(snapshots.fresh(self.bureau, 2025))  # last year's is the same whole year
 
+    def test_a_small_bureau_is_always_counted_when_asked(self):
+        with time_machine.travel(MORNING, tick=False), self.settings(LAOGAN_SNAPSHOT_MIN_MEMBERS=2):
+            self.assertEqual(snapshots.refresh(), 0)  # one member
+            self.assertFalse(SummarySnapshot.objects.exists())
+            response, value = self.admissions(self.admin, self.bureau)
+            self.assertIsNone(response.context["summary"].as_of)
+
     def test_the_worker_runs_it_every_ten_minutes(self):
         job = next(j for j in all_jobs() if j.name == "snapshot_summaries")
         self.assertEqual(job.every, timedelta(minutes=10))
 
 
+@override_settings(LAOGAN_SNAPSHOT_MIN_MEMBERS=1)
 @time_machine.travel(MORNING, tick=False)
 class SnapshotValuesTest(TestCase):
     @classmethod
