@@ -182,7 +182,7 @@ def planning(opts):
     from laogan.visits import planning as plan
     from laogan.visits.models import DailyPlanMark, PlannedVisit
 
-    today = date.today()
+    today = timezone.localdate()  # the app's day (Asia/Shanghai), as its pages and worker count it
     year = today.year + 1
     start, end = date(year, 1, 1), date(year, 12, 31)
     n = Member.objects.count()
@@ -257,7 +257,7 @@ def summary(opts):
 
     bureau = Unit.objects.get(code=opts["bureau"])
     centre = Unit.objects.filter(parent=bureau, kind="centre").exclude(code=prepare.IMPORT_CENTRE).order_by("path").first()
-    today = date.today()
+    today = timezone.localdate()  # the app's day (Asia/Shanghai), as its pages and worker count it
     visits = VisitRecord.objects.count()
     units = [("centre", centre, 0.1), ("province", bureau, 2.0)]
     sizes = {label: f"{Member.objects.in_unit(unit).count()} members, {visits} visit records in all" for label, unit, _t in units}
@@ -286,10 +286,8 @@ def summary(opts):
     rows.append({"measure": "annual summary: roll-ups", "variant": "ours: the worker counting bureaus' pages ahead (snapshot_summaries)",
                  "times": times, "size": sizes["province"], "target": None,
                  "note": f"{stored['n']} summaries (this year and last year of each bureau), every 10 minutes"})
-    local = timezone.localdate()  # the worker's day, which is the page's
-
     def from_snapshot():
-        if snapshots.fresh(bureau, local.year, local) is None:
+        if snapshots.fresh(bureau, today.year, today) is None:
             raise RuntimeError("the snapshot just counted is not fresh")
 
     times = timed(from_snapshot, opts["repeats"])
