@@ -286,6 +286,7 @@ def summary(opts):
     rows.append({"measure": "annual summary: roll-ups", "variant": "ours: the worker counting bureaus' pages ahead (snapshot_summaries)",
                  "times": times, "size": sizes["province"], "target": None,
                  "note": f"{stored['n']} summaries (this year and last year of each bureau), every 10 minutes"})
+
     def from_snapshot():
         if snapshots.fresh(bureau, today.year, today) is None:
             raise RuntimeError("the snapshot just counted is not fresh")

@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from laogan.accounts.models import Unit, UnitKind
 from laogan.jobs.registry import periodic
-from laogan.lib.figures import Period
 from laogan.members.models import Member
 
 from . import summary
@@ -23,10 +22,6 @@ from .models import SummarySnapshot
 
 EVERY = timedelta(minutes=10)
 FRESH_FOR = timedelta(minutes=15)  # one missed run of the worker is not yet a reason to count on the page
-
-
-def applies(unit):
-    return unit.kind == UnitKind.BUREAU
 
 
 @periodic("snapshot_summaries", every=EVERY, atomic=False)
@@ -50,9 +45,12 @@ def refresh(now=None):
 
 
 def fresh(unit, year, until=None, now=None):
-    """Return the Summary of a fresh snapshot of the unit's year (to `until`), or None."""
+    """Return the Summary of a fresh snapshot of the unit's year (to `until`), or None (always for a unit that is
+    not a bureau: only bureaus are counted ahead)."""
+    if unit.kind != UnitKind.BUREAU:
+        return None
     now = now or timezone.now()
-    end = until if until is not None and until < Period.year(year).end else Period.year(year).end
+    end = summary.period_of(year, until).end
     snapshot = SummarySnapshot.objects.filter(unit=unit, year=year, until=end, computed_at__gte=now - FRESH_FOR,
                                               computed_at__lte=now).first()
     if snapshot is None:

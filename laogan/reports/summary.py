@@ -3,7 +3,6 @@ it, its months, and the narrative filled in. The page, the Word, Excel and PDF f
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 
 from laogan.lib import figures
@@ -59,11 +58,15 @@ class Summary:
         return next(r for a in self.areas for r in a.rows if r.figure.key == key)
 
 
+def period_of(year, until=None):
+    """Return the period a summary of `year` counts: the whole year, or up to `until` when the year is not over."""
+    period = Period.year(year)
+    return Period(period.start, until, period.label) if until is not None and until < period.end else period
+
+
 def build(unit, year, *, with_monthly=True, until=None):
     """Return the Summary of `unit` for `year` (up to `until` when the year is not over)."""
-    period = Period.year(year)
-    if until is not None and until < period.end:
-        period = Period(period.start, until, period.label)
+    period = period_of(year, until)
     previous = Period.year(year - 1)
     rolled = rollups.Reader(unit, previous.start, period.end)
     counted = _counted_together(unit, period, previous, with_monthly)
@@ -77,7 +80,7 @@ def build(unit, year, *, with_monthly=True, until=None):
 def from_values(unit, year, until, values, *, as_of):
     """Return the Summary of values counted earlier ({figure key: (value, last year's)}), e.g. a snapshot's. A figure
     registered since is counted now."""
-    period = Period(date(year, 1, 1), until, Period.year(year).label)
+    period = period_of(year, until)
     previous = Period.year(year - 1)
     areas = []
     for area, area_figures in figures.areas():

@@ -77,8 +77,7 @@ def annual(request):
     year = year_for(request)
     today = localdate()
     until = today if year == today.year else None
-    result = (snapshots.applies(unit) and snapshots.fresh(unit, year, until)) or summary.build(
-        unit, year, with_monthly=False, until=until)
+    result = snapshots.fresh(unit, year, until) or summary.build(unit, year, with_monthly=False, until=until)
     for area in result.areas:
         for row in area.rows:
             row.chart = json.dumps({"labels": [str(year - 1), str(year)], "values": [float(row.previous), float(row.value)]})
