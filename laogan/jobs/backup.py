@@ -10,6 +10,11 @@ connection (WAL lets the server go on writing), and on PostgreSQL the row counts
 snapshot. The archive is written under a hidden temporary name and renamed when complete, so a crash never leaves
 a half backup under a backup's name.
 
+A restore replaces everyone's data: it leaves an audit entry in the restored database (tied to no unit, so only the
+top administrator reads it). A backup does not: it must be taken while another connection holds SQLite's write lock
+for as long as it likes (an import, a year's planning), and an audit entry would wait for that lock. Backups are
+accounted for by their files and the worker's log (OPERATIONS.md).
+
 Restore goes only into an empty installation (migrated, nothing entered), checks every checksum before it changes
 anything, and refuses a backup of the other engine or of a newer Laogan. The field-encryption keys are not in the
 backup: a restored database needs the same LAOGAN_FIELD_KEYS and LAOGAN_LOOKUP_KEY.
@@ -37,6 +42,9 @@ from django.conf import settings
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
+
+from laogan.accounts.actions import record_audit
+from laogan.accounts.models import AuditAction
 
 from .registry import periodic
 
@@ -258,6 +266,8 @@ def restore_backup(in_path):
     differences = {name: (count, n) for name, count in manifest["tables"].items() if (n := table_counts().get(name)) != count}
     if differences:
         raise BackupError(f"the restored database differs from the backup's manifest (table: expected, found): {differences}")
+    record_audit(None, AuditAction.IMPORT, object_type="backup", object_repr=Path(in_path).name,
+                 detail=f"restored the backup of {manifest['created_at']} ({sum(manifest['tables'].values())} rows) from {Path(in_path).absolute()}")
     line = (f"Restored the backup of {manifest['created_at']} (Laogan {manifest['app_version']}, {manifest['engine']}): "
             f"{len(manifest['tables'])} tables, {sum(manifest['tables'].values())} rows, {len(media)} uploaded files.")
     if pending:

@@ -17,6 +17,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import override_settings
 
+from laogan.accounts.models import AuditAction, AuditEntry
 from laogan.jobs import backup
 from laogan.jobs.backup import BackupError, nightly_backup, nightly_backups
 from laogan.members.models import Member
@@ -75,6 +76,7 @@ class RoundTripTest(ReferenceRowsTestCase):
         before, files = fingerprints(), media_files()
         self.assertGreater(Member.objects.count(), 50)
 
+        audit_before = list(AuditEntry.objects.order_by("id").values_list("id", flat=True))
         out = io.StringIO()
         call_command("backup", str(self.tmp / "b.tar.gz"), stdout=out)
         self.assertIn(f"{len(files)} uploaded files", out.getvalue())
@@ -94,8 +96,14 @@ class RoundTripTest(ReferenceRowsTestCase):
         self.assertIn(f"{len(manifest['tables'])} tables, {sum(manifest['tables'].values())} rows, {len(files)} uploaded files", out.getvalue())
         after = fingerprints()
         self.assertEqual(after.keys(), before.keys())
-        for table in before:
+        for table in set(before) - {AuditEntry._meta.db_table}:
             self.assertEqual(after[table], before[table], table)
+        # The audit log is the backup's, plus the restore's own entry (tied to no unit: the top administrator's).
+        restored = AuditEntry.objects.exclude(id__in=audit_before).get()
+        self.assertEqual((restored.action, restored.object_type, restored.object_repr, restored.actor, restored.unit_path),
+                         (AuditAction.IMPORT, "backup", "b.tar.gz", None, ""))
+        self.assertIn(f"restored the backup of {manifest['created_at']}", restored.detail)
+        self.assertEqual(list(AuditEntry.objects.exclude(pk=restored.pk).order_by("id").values_list("id", flat=True)), audit_before)
         self.assertEqual(media_files(), files)
 
         # Restored, the database is no longer empty: a second restore is refused.
