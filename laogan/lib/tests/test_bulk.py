@@ -1,5 +1,7 @@
 from datetime import date
+from unittest import mock
 
+from django.db import transaction
 from django.test import TestCase
 
 from laogan.accounts.models import Unit, UnitKind
@@ -27,7 +29,7 @@ class BulkTest(TestCase):
         self.assertIsNotNone(row.updated_at)
 
     def test_a_conflicting_row_is_skipped_when_asked_and_refused_otherwise(self):
-        from django.db import IntegrityError, transaction
+        from django.db import IntegrityError
 
         bulk.insert_instances(PlannedVisit, [self.visit("k", date(2027, 1, 1))])
         bulk.insert_instances(PlannedVisit, [self.visit("k", date(2027, 2, 2)), self.visit("k2", date(2027, 2, 2))],
@@ -36,6 +38,18 @@ class BulkTest(TestCase):
                          [("k", date(2027, 1, 1)), ("k2", date(2027, 2, 2))])
         with self.assertRaises(IntegrityError), transaction.atomic():
             bulk.insert_instances(PlannedVisit, [self.visit("k", date(2027, 3, 3))])
+
+    def test_conflicts_are_skipped_within_a_batch_and_across_batches(self):
+        # On PostgreSQL each batch is copied into a temporary table and moved over: several batches in one
+        # transaction each make and drop their own.
+        keys = ["a", "b", "a", "c", "b", "d", "e"]
+        with mock.patch.object(bulk, "BATCH", 3), transaction.atomic():
+            sent = bulk.insert_instances(PlannedVisit, [self.visit(k, date(2027, 4, i + 1)) for i, k in enumerate(keys)],
+                                         ignore_conflicts=True)
+        self.assertEqual(sent, 7)
+        self.assertEqual(sorted(PlannedVisit.objects.values_list("key", "due_date")),
+                         [("a", date(2027, 4, 1)), ("b", date(2027, 4, 2)), ("c", date(2027, 4, 4)), ("d", date(2027, 4, 6)),
+                          ("e", date(2027, 4, 7))])
 
     def test_writer_fills_what_is_not_given_with_defaults(self):
         writer = bulk.Writer(Unit, ["code", "name", "kind", "path"])
