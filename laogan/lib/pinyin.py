@@ -4,6 +4,8 @@ pypinyin reads characters as ordinary words, so a polyphonic surname comes out w
 曾 ceng instead of zeng). Surnames are read from the table below first; the rest of the name follows pypinyin.
 """
 
+from functools import lru_cache
+
 from pypinyin import Style, lazy_pinyin
 
 # Surname readings that differ from the characters' commonest reading, compound surnames first.
@@ -65,18 +67,23 @@ _COMPOUND = sorted((s for s in SURNAMES if len(s) > 1), key=len, reverse=True)
 
 def syllables(name):
     """Return the pinyin syllables of a name, surname readings corrected."""
-    name = (name or "").strip().replace(" ", "").replace("\u3000", "")
+    return list(_syllables(_clean(name)))
+
+
+@lru_cache(maxsize=65536)
+def _syllables(name):
+    # Remembered: a roster import asks for each name twice (full pinyin and initials), and names repeat.
     if not name:
-        return []
+        return ()
     for surname in _COMPOUND:
         if name.startswith(surname):
             head = lazy_pinyin(surname, style=Style.NORMAL)
             if SURNAMES[surname] != "".join(head):
                 head = _split_compound(surname)
-            return head + _plain(name[len(surname):])
+            return tuple(head + _plain(name[len(surname):]))
     if name[0] in SURNAMES:
-        return [SURNAMES[name[0]]] + _plain(name[1:])
-    return _plain(name)
+        return (SURNAMES[name[0]], *_plain(name[1:]))
+    return tuple(_plain(name))
 
 
 def _split_compound(surname):
@@ -97,9 +104,13 @@ def _plain(text):
 
 def full(name):
     """Return the full pinyin of a name without spaces: 张建国 → zhangjianguo."""
-    return "".join(syllables(name))
+    return "".join(_syllables(_clean(name)))
 
 
 def initials(name):
     """Return the pinyin initials of a name: 张建国 → zjg."""
-    return "".join(s[0] for s in syllables(name) if s)
+    return "".join(s[0] for s in _syllables(_clean(name)) if s)
+
+
+def _clean(name):
+    return (name or "").strip().replace(" ", "").replace("\u3000", "")
