@@ -18,18 +18,30 @@ def add_errors(form, error):
 
 
 class QuickSelect(forms.Select):
-    """A <select> whose options are written in Python: Django renders each <option> through a template, which took
-    a fifth of the member list page for a centre's ~80 party groups. Same HTML as forms.Select."""
+    """A <select> whose options are written in Python: Django renders each <option> through a template and builds a
+    dict of attributes for each, which took a fifth of the member list page for a centre's ~80 party groups. Same
+    HTML as forms.Select (the first matching option is selected)."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
+        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        wanted = set(self.format_value(value))
         parts = [format_html("<select name=\"{}\"{}>", widget["name"], flatatt(widget["attrs"]))]
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(format_html("<optgroup label=\"{}\">", group_name))
-            parts.extend(format_html("<option value=\"{}\"{}>{}</option>", "" if o["value"] is None else o["value"],
-                                     flatatt(o["attrs"]), o["label"]) for o in options)
-            if group_name:
+
+        def option(option_value, label):
+            option_value = "" if option_value is None else str(option_value)
+            chosen = option_value in wanted and (self.allow_multiple_selected or not parts_selected)
+            if chosen:
+                parts_selected.append(option_value)
+            parts.append(format_html("<option value=\"{}\"{}>{}</option>", option_value, " selected" if chosen else "", label))
+
+        parts_selected = []
+        for option_value, label in self.choices:
+            if isinstance(label, (list, tuple)):
+                parts.append(format_html("<optgroup label=\"{}\">", option_value))
+                for sub_value, sub_label in label:
+                    option(sub_value, sub_label)
                 parts.append("</optgroup>")
+            else:
+                option(option_value, label)
         parts.append("</select>")
         return mark_safe("".join(parts))

@@ -38,10 +38,12 @@ def _require_member_access(request):
 def member_list(request):
     _require_member_access(request)
     form = MemberFilterForm(request.GET or None, acting_user=request.user)
-    # The list shows no encrypted field of the member (a phone is shown masked): decrypting them cost a tenth of the page.
-    members = form.filter(Member.objects.visible_to(request.user)).select_related("unit").defer(
-        "id_number", "address", "health_notes").prefetch_related(
-        Prefetch("phones", queryset=MemberPhone.objects.order_by("order", "id"))
+    # Only what a card shows: no encrypted field (decrypting them cost a tenth of the page; the phone is shown
+    # masked), and a Member of 7 fields is made in a fraction of the time of one of 50.
+    members = form.filter(Member.objects.visible_to(request.user)).select_related("unit").only(
+        "name", "sex", "birth_date", "category", "status", "unit__name").prefetch_related(
+        # A list, not the related manager: `m.phones.all.0` cloned a queryset for every card.
+        Prefetch("phones", queryset=MemberPhone.objects.order_by("order", "id"), to_attr="phone_list")
     )
     page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "query": request.GET.urlencode()}
