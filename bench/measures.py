@@ -190,6 +190,7 @@ def planning(opts):
     def clear(after_id=0):
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM visits_plannedvisit WHERE id > %s", [after_id])
+        prepare.settle("visits_plannedvisit")
 
     created = {}
 
@@ -235,6 +236,7 @@ def planning(opts):
     daily_times = timed(daily_plan, opts["repeats"], before=undo_today)
     weekly_times = timed(weekly_plan, opts["repeats"], before=undo_today)
     clear()
+    prepare.planned_horizon()  # left as the worker would leave it, for the groups after this one
     size = f"{n} members"
     return [
         {"measure": "plan a year of visits", "variant": "ours: visits.planning.plan", "times": year_times, "size": size,

@@ -83,6 +83,34 @@ def clear_import(centre_code=IMPORT_CENTRE):
         for table in ("members_memberphone", "members_contact", "members_lifeevent"):
             cursor.execute(f"DELETE FROM {table} WHERE member_id IN ({sql})", params)
         cursor.execute(f"DELETE FROM members_member WHERE id IN ({sql})", params)
+    settle("members_member", "members_memberphone", "accounts_auditsubject")
+
+
+def planned_horizon():
+    """Plan the visits of the next 60 days for everyone, as the worker does on its first day, if none are planned:
+    the dashboard's visit panels and the summary's overdue visits read them, and a province without them would flatter
+    both. Not part of any measure (~2.5 s at 10^5, ~45 s at 10^6)."""
+    from django.utils import timezone
+
+    from laogan.visits import planning
+    from laogan.visits.models import PlannedVisit
+
+    if not PlannedVisit.objects.exists():
+        planning.plan_everyone(timezone.localdate())
+        settle("visits_plannedvisit", "visits_dailyplanmark")
+
+
+def settle(*tables):
+    """On PostgreSQL, VACUUM ANALYZE tables the bench has just emptied or refilled in bulk, as autovacuum would a
+    minute later: the next measure must not scan millions of dead rows the bench itself left (a dashboard query
+    read 3.5×10^6 dead index entries of the planned visits, 2 ms → 170 ms). Nothing to do on SQLite."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(table)}")
 
 
 def write_state(path, **state):

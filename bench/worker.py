@@ -29,6 +29,10 @@ def main():
     from . import measures, pages
 
     opts["roster"] = Path(opts["roster"]) if opts.get("roster") else None
+    if group in ("http", "summary"):
+        from . import prepare
+
+        prepare.planned_horizon()
     if group == "http":
         # The server's memory, not the client's: the largest gunicorn process (pages.run reads it before stopping).
         rows = pages.run(opts, measures.bench_login_user(), peak_of=peak_mb)
