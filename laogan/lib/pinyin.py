@@ -65,14 +65,10 @@ SURNAMES = {
 _COMPOUND = sorted((s for s in SURNAMES if len(s) > 1), key=len, reverse=True)
 
 
-def syllables(name):
-    """Return the pinyin syllables of a name, surname readings corrected."""
-    return list(_syllables(_clean(name)))
-
-
 @lru_cache(maxsize=65536)
 def _syllables(name):
-    # Remembered: a roster import asks for each name twice (full pinyin and initials), and names repeat.
+    """Return the pinyin syllables of a cleaned name, surname readings corrected. Remembered: a roster import asks for
+    each name twice (full pinyin and initials), and names repeat."""
     if not name:
         return ()
     for surname in _COMPOUND:
