@@ -97,7 +97,7 @@ def planned_horizon():
 
     if not PlannedVisit.objects.exists():
         planning.plan_everyone(timezone.localdate())
-        settle("visits_plannedvisit", "visits_dailyplanmark")
+        settle("visits_plannedvisit")
 
 
 def settle(*tables):

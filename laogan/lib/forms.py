@@ -26,15 +26,15 @@ class QuickSelect(forms.Select):
         widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
         wanted = set(self.format_value(value))
         parts = [format_html("<select name=\"{}\"{}>", widget["name"], flatatt(widget["attrs"]))]
+        has_selected = False
 
         def option(option_value, label):
+            nonlocal has_selected
             option_value = "" if option_value is None else str(option_value)
-            chosen = option_value in wanted and (self.allow_multiple_selected or not parts_selected)
-            if chosen:
-                parts_selected.append(option_value)
+            chosen = option_value in wanted and (self.allow_multiple_selected or not has_selected)
+            has_selected = has_selected or chosen
             parts.append(format_html("<option value=\"{}\"{}>{}</option>", option_value, " selected" if chosen else "", label))
 
-        parts_selected = []
         for option_value, label in self.choices:
             if isinstance(label, (list, tuple)):
                 parts.append(format_html("<optgroup label=\"{}\">", option_value))
